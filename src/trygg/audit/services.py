@@ -1,0 +1,163 @@
+"""Writing and verifying the audit chains (DESIGN.md §5).
+
+Every write that matters calls :func:`record` inside its own transaction, so the entry
+and the change commit or roll back together.
+"""
+
+import hashlib
+import hmac as hmac_lib
+import json
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from .models import SYSTEM_CHAIN, AuditEntry, ChainHead, partnership_chain
+
+
+def _key():
+    return settings.AUDIT_KEY.encode()
+
+
+def entry_payload(entry, prev_hmac):
+    """The canonical bytes an entry's HMAC covers: its content and the previous HMAC."""
+    content = {
+        "chain": entry.chain,
+        "seq": entry.seq,
+        "at": entry.at.astimezone(timezone.UTC).isoformat(timespec="microseconds"),
+        "partnership_id": entry.partnership_id,
+        "actor_id": entry.actor_id,
+        "actor_label": entry.actor_label,
+        "organisation_id": entry.organisation_id,
+        "organisation_label": entry.organisation_label,
+        "action": entry.action,
+        "object_type": entry.object_type,
+        "object_id": entry.object_id,
+        "ip": entry.ip,
+        "data": entry.data,
+        "prev": prev_hmac,
+    }
+    return json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+def compute_hmac(entry, prev_hmac):
+    return hmac_lib.new(_key(), entry_payload(entry, prev_hmac), hashlib.sha256).hexdigest()
+
+
+def client_ip(request):
+    if request is None:
+        return None
+    return request.META.get("REMOTE_ADDR") or None
+
+
+def _locked_head(chain):
+    """Lock the chain's head row (creating it the first time) for this transaction."""
+    head = ChainHead.objects.select_for_update().filter(chain=chain).first()
+    if head is not None:
+        return head
+    try:
+        with transaction.atomic():
+            ChainHead.objects.create(chain=chain)
+    except IntegrityError:
+        pass  # another writer created it first; lock theirs
+    return ChainHead.objects.select_for_update().get(chain=chain)
+
+
+def record(
+    action,
+    *,
+    actor=None,
+    partnership=None,
+    organisation=None,
+    obj=None,
+    object_type="",
+    object_id="",
+    request=None,
+    data=None,
+):
+    """Append one entry to the partnership's chain (or the system chain) and return it.
+
+    Must run inside the caller's transaction; it opens one itself when there is none.
+    """
+    if obj is not None:
+        object_type = object_type or obj._meta.label_lower
+        object_id = object_id or str(obj.pk)
+    if organisation is None and actor is not None and getattr(actor, "organisation_id", None):
+        organisation = actor.organisation
+    partnership_id = partnership.pk if partnership is not None else None
+    chain = partnership_chain(partnership_id) if partnership_id else SYSTEM_CHAIN
+    with transaction.atomic():
+        head = _locked_head(chain)
+        entry = AuditEntry(
+            chain=chain,
+            seq=head.seq + 1,
+            at=timezone.now(),
+            partnership_id=partnership_id,
+            actor_id=actor.pk if actor is not None and actor.pk else None,
+            actor_label=(actor.email if actor is not None else "system")[:254],
+            organisation_id=organisation.pk if organisation is not None else None,
+            organisation_label=str(organisation)[:300] if organisation is not None else "",
+            action=action,
+            object_type=object_type,
+            object_id=str(object_id),
+            ip=client_ip(request),
+            data=data or {},
+            prev_hmac=head.last_hmac,
+        )
+        # Round-trip the payload through JSON so the HMAC covers what the database keeps.
+        entry.data = json.loads(json.dumps(entry.data, default=str))
+        entry.hmac = compute_hmac(entry, head.last_hmac)
+        entry.save(force_insert=True)
+        ChainHead.objects.filter(pk=head.pk).update(seq=entry.seq, last_hmac=entry.hmac)
+    return entry
+
+
+@dataclass
+class ChainReport:
+    chain: str
+    entries: int
+    ok: bool
+    problem: str = ""
+
+
+def verify_chain(chain):
+    """Walk one chain from its first entry; report the first broken link."""
+    prev_hmac = ""
+    expected_seq = 1
+    count = 0
+    for entry in AuditEntry.objects.filter(chain=chain).order_by("seq", "pk").iterator(2000):
+        count += 1
+        if entry.seq != expected_seq:
+            return ChainReport(
+                chain, count, False,
+                f"entry #{entry.seq} (id {entry.pk}) follows #{expected_seq - 1}: "
+                f"entries are missing or reordered",
+            )
+        if entry.prev_hmac != prev_hmac:
+            return ChainReport(
+                chain, count, False,
+                f"entry #{entry.seq} (id {entry.pk}) does not link to the entry before it",
+            )
+        if not hmac_lib.compare_digest(entry.hmac, compute_hmac(entry, prev_hmac)):
+            return ChainReport(
+                chain, count, False,
+                f"entry #{entry.seq} (id {entry.pk}) was changed after it was written",
+            )
+        prev_hmac = entry.hmac
+        expected_seq += 1
+    head = ChainHead.objects.filter(chain=chain).first()
+    last_seq = expected_seq - 1
+    if head is not None and (head.seq != last_seq or head.last_hmac != prev_hmac):
+        return ChainReport(
+            chain, count, False,
+            f"the chain ends at #{last_seq} but its head says #{head.seq}: "
+            "entries at the end were deleted",
+        )
+    return ChainReport(chain, count, True)
+
+
+def verify_all():
+    chains = set(ChainHead.objects.values_list("chain", flat=True))
+    chains |= set(AuditEntry.objects.values_list("chain", flat=True).distinct())
+    return [verify_chain(c) for c in sorted(chains)]

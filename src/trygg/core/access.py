@@ -1,0 +1,131 @@
+"""The access table: for every URL name, who may use it (deny by default).
+
+This is the one place that says which roles reach which URL. A URL name missing from
+``ACCESS`` is denied (403) and fails ``test_access_table.py``. Row-level rules (which
+incidents a user sees) are applied in the view through ``.visible_to(user, ...)`` and are
+named here in ``object_rule`` so the table reads as the whole story.
+
+To add a URL: add its name here, then add its expected outcomes to the hand-written
+matrix in ``tests/access_matrix.py`` (see docs/dev/access.md).
+"""
+
+from dataclasses import dataclass, field
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect
+
+from trygg.core.models import DETAIL_ROLES, Role
+
+PUBLIC = "public"  # anyone, logged in or not
+AUTHENTICATED = "authenticated"  # any logged-in user, no role needed
+MEMBER = "member"  # logged in with one of `roles` in the current partnership
+
+ALL_ROLES = frozenset(Role)
+DETAILS = frozenset(DETAIL_ROLES)
+
+
+@dataclass(frozen=True)
+class Rule:
+    level: str
+    roles: frozenset = field(default_factory=frozenset)
+    object_rule: str = ""
+
+    def allows(self, request):
+        """None when allowed; otherwise the response or exception that denies."""
+        if self.level == PUBLIC:
+            return None
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if self.level == AUTHENTICATED:
+            return None
+        membership = getattr(request, "membership", None)
+        if membership is None:
+            if not request.user.memberships.filter(is_active=True).exists():
+                raise PermissionDenied("no role in any partnership")
+            return redirect("core:choose_partnership")
+        if membership.role in self.roles:
+            return None
+        raise PermissionDenied("role not allowed")
+
+
+def public(object_rule=""):
+    return Rule(PUBLIC, object_rule=object_rule)
+
+
+def authenticated(object_rule=""):
+    return Rule(AUTHENTICATED, object_rule=object_rule)
+
+
+def members(roles, object_rule=""):
+    return Rule(MEMBER, frozenset(roles), object_rule)
+
+
+# allauth's own pages: login, logout, password reset and the MFA pages work without a
+# partnership role (a user must be able to log in and secure their account first).
+_ALLAUTH_PUBLIC = [
+    "account_login",
+    "account_confirm_login_code",
+    "account_signup",
+    "account_inactive",
+    "account_email_verification_sent",
+    "account_confirm_email",
+    "account_reset_password",
+    "account_reset_password_done",
+    "account_reset_password_from_key",
+    "account_reset_password_from_key_done",
+    "mfa_authenticate",
+]
+_ALLAUTH_AUTHENTICATED = [
+    "account_logout",
+    "account_reauthenticate",
+    "account_email",
+    "account_change_password",
+    "account_set_password",
+    "mfa_reauthenticate",
+    "mfa_index",
+    "mfa_activate_totp",
+    "mfa_deactivate_totp",
+    "mfa_view_recovery_codes",
+    "mfa_generate_recovery_codes",
+    "mfa_download_recovery_codes",
+]
+
+ACCESS = {
+    **{name: public() for name in _ALLAUTH_PUBLIC},
+    **{name: authenticated() for name in _ALLAUTH_AUTHENTICATED},
+    "set_language": public(),
+    "core:health": public(),
+    "core:accessibility": public(),
+    "core:privacy": public(),
+    "core:choose_partnership": authenticated(
+        "only partnerships where the user has an active role can be chosen"
+    ),
+    "core:home": members(ALL_ROLES, "counts for the current partnership only"),
+    "geo:map": members(ALL_ROLES, "areas of the current partnership"),
+    "geo:areas_geojson": members(ALL_ROLES, "areas of the current partnership"),
+    "incidents:list": members(
+        DETAILS, "Incident.objects.visible_to(user, partnership): label rules of DESIGN.md §5"
+    ),
+}
+
+
+def rule_for(view_name):
+    return ACCESS.get(view_name)
+
+
+class AccessTableMiddleware:
+    """Apply the access table to every resolved URL; unknown URL names are denied."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        match = request.resolver_match
+        rule = rule_for(match.view_name if match else None)
+        if rule is None:
+            raise PermissionDenied("URL not in the access table")
+        return rule.allows(request)

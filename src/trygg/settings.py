@@ -1,0 +1,320 @@
+"""Settings, read from the environment (healthchecks style).
+
+The embedded default is SQLite under ``var/``; ``DATABASE_URL`` switches to PostgreSQL.
+Configuration errors raise :class:`ConfigError`, which the ``trygg`` command turns into
+one clear sentence.
+"""
+
+import os
+from pathlib import Path
+from urllib.parse import parse_qs, unquote, urlparse
+
+from trygg.config import ConfigError
+
+BASE_DIR = Path(__file__).resolve().parent
+PROJECT_DIR = BASE_DIR.parent.parent
+
+
+def env_bool(name, default=False):
+    value = os.environ.get(name)
+    if value is None or value == "":
+        return default
+    if value.lower() in ("1", "true", "yes", "on"):
+        return True
+    if value.lower() in ("0", "false", "no", "off"):
+        return False
+    raise ConfigError(f"{name} must be 1/true/yes/on or 0/false/no/off, not {value!r}.")
+
+
+def env_int(name, default):
+    value = os.environ.get(name)
+    if not value:
+        return default
+    try:
+        return int(value)
+    except ValueError:
+        raise ConfigError(f"{name} must be a whole number, not {value!r}.") from None
+
+
+def database_from_url(url, var_dir):
+    """Turn DATABASE_URL into Django's DATABASES entry (sqlite:///path or postgres://...)."""
+    if not url:
+        var_dir.mkdir(parents=True, exist_ok=True)
+        return sqlite_database(var_dir / "trygg.sqlite3")
+    parsed = urlparse(url)
+    if parsed.scheme == "sqlite":
+        path = unquote(parsed.path)
+        if parsed.netloc or not path or path == "/":
+            raise ConfigError(
+                f"DATABASE_URL {url!r} is not a valid SQLite URL; "
+                "write sqlite:////absolute/path/trygg.sqlite3."
+            )
+        return sqlite_database(Path(path))
+    if parsed.scheme in ("postgres", "postgresql", "pgsql"):
+        name = unquote(parsed.path.lstrip("/"))
+        if not name:
+            raise ConfigError(
+                f"DATABASE_URL {url!r} names no database; "
+                "write postgres://user:password@host:5432/database."
+            )
+        try:
+            port = parsed.port
+        except ValueError:
+            raise ConfigError(f"DATABASE_URL {url!r} has an invalid port.") from None
+        options = {k: v[-1] for k, v in parse_qs(parsed.query).items()}
+        return {
+            "ENGINE": "django.db.backends.postgresql",
+            "NAME": name,
+            "USER": unquote(parsed.username or ""),
+            "PASSWORD": unquote(parsed.password or ""),
+            "HOST": parsed.hostname or "",
+            "PORT": str(port or ""),
+            "CONN_MAX_AGE": env_int("TRYGG_DB_CONN_MAX_AGE", 60),
+            "CONN_HEALTH_CHECKS": True,
+            "OPTIONS": options,
+        }
+    raise ConfigError(
+        f"DATABASE_URL {url!r} is not supported; use sqlite:////path/file.sqlite3 "
+        "or postgres://user:password@host:5432/database."
+    )
+
+
+def sqlite_database(path):
+    return {
+        "ENGINE": "django.db.backends.sqlite3",
+        "NAME": str(path),
+        "OPTIONS": {
+            # IMMEDIATE takes the write lock at BEGIN, so concurrent writers queue on
+            # the busy timeout instead of failing mid-transaction.
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+            "init_command": (
+                "PRAGMA journal_mode=WAL;"
+                "PRAGMA synchronous=NORMAL;"
+                "PRAGMA foreign_keys=ON;"
+                "PRAGMA busy_timeout=20000;"
+            ),
+        },
+    }
+
+
+DEBUG = env_bool("TRYGG_DEBUG", False)
+VAR_DIR = Path(os.environ.get("TRYGG_VAR_DIR") or PROJECT_DIR / "var")
+
+SECRET_KEY = os.environ.get("TRYGG_SECRET_KEY", "")
+if not SECRET_KEY:
+    if not DEBUG:
+        raise ConfigError(
+            "TRYGG_SECRET_KEY is not set: set it to a long random string "
+            "(or set TRYGG_DEBUG=1 for a local demo)."
+        )
+    SECRET_KEY = "insecure-local-demo-key-only-for-debug"
+
+AUDIT_KEY = os.environ.get("TRYGG_AUDIT_KEY", "")
+if not AUDIT_KEY:
+    if not DEBUG:
+        raise ConfigError(
+            "TRYGG_AUDIT_KEY is not set: set it to a long random string kept apart from "
+            "the database (or set TRYGG_DEBUG=1 for a local demo)."
+        )
+    AUDIT_KEY = "insecure-local-demo-audit-key"
+
+ALLOWED_HOSTS = [
+    h.strip() for h in os.environ.get("TRYGG_ALLOWED_HOSTS", "").split(",") if h.strip()
+]
+if DEBUG and not ALLOWED_HOSTS:
+    ALLOWED_HOSTS = ["127.0.0.1", "localhost", "[::1]"]
+CSRF_TRUSTED_ORIGINS = [
+    o.strip() for o in os.environ.get("TRYGG_CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()
+]
+
+DATABASES = {"default": database_from_url(os.environ.get("DATABASE_URL", ""), VAR_DIR)}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+INSTALLED_APPS = [
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "allauth",
+    "allauth.account",
+    "allauth.mfa",
+    "django_tasks",
+    "django_tasks_db",
+    "trygg.accounts",
+    "trygg.core",
+    "trygg.geo",
+    "trygg.incidents",
+    "trygg.audit",
+    "trygg.demo",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
+    "trygg.core.middleware.CurrentPartnershipMiddleware",
+    "trygg.core.access.AccessTableMiddleware",
+]
+
+ROOT_URLCONF = "trygg.urls"
+WSGI_APPLICATION = "trygg.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "trygg.core.context_processors.trygg",
+            ],
+        },
+    }
+]
+
+AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+     "OPTIONS": {"min_length": 12}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+]
+LOGIN_URL = "account_login"
+LOGIN_REDIRECT_URL = "core:home"
+ACCOUNT_LOGOUT_REDIRECT_URL = "account_login"
+
+# allauth: e-mail login, no self-signup (organisation admins invite users).
+ACCOUNT_ADAPTER = "trygg.accounts.adapter.AccountAdapter"
+ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+ACCOUNT_USER_MODEL_USERNAME_FIELD = None
+ACCOUNT_EMAIL_VERIFICATION = "none"
+ACCOUNT_UNIQUE_EMAIL = True
+ACCOUNT_PREVENT_ENUMERATION = True
+ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
+ACCOUNT_SESSION_REMEMBER = False
+ACCOUNT_LOGOUT_ON_GET = False
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = "Trygghetscenter"
+
+# Sessions and cookies: secure by default, relaxed only for plain-http local debug.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
+SESSION_COOKIE_AGE = env_int("TRYGG_SESSION_AGE", 8 * 3600)
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_HTTPONLY = True
+CSRF_COOKIE_SAMESITE = "Lax"
+SECURE_COOKIES = env_bool("TRYGG_SECURE_COOKIES", not DEBUG)
+SESSION_COOKIE_SECURE = SECURE_COOKIES
+CSRF_COOKIE_SECURE = SECURE_COOKIES
+LANGUAGE_COOKIE_SECURE = SECURE_COOKIES
+LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+if not DEBUG:
+    SECURE_HSTS_SECONDS = env_int("TRYGG_HSTS_SECONDS", 31536000)
+    SECURE_SSL_REDIRECT = env_bool("TRYGG_SSL_REDIRECT", False)
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# Strict Content Security Policy: no inline scripts or styles anywhere.
+MAP_TILE_URL = os.environ.get("TRYGG_MAP_TILE_URL", "")
+MAP_TILE_ATTRIBUTION = os.environ.get("TRYGG_MAP_TILE_ATTRIBUTION", "")
+_tile_origin = ""
+if MAP_TILE_URL:
+    _p = urlparse(MAP_TILE_URL.replace("{s}", "a"))
+    _tile_origin = f"{_p.scheme}://{_p.netloc}" if _p.netloc else ""
+    if "{s}" in MAP_TILE_URL:
+        _tile_origin = f"{_p.scheme}://*.{_p.netloc.split('.', 1)[-1]}"
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"] + ([_tile_origin] if _tile_origin else []),
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+
+LANGUAGE_CODE = "sv"
+LANGUAGES = [("sv", "Svenska"), ("en", "English")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+FORMAT_MODULE_PATH = ["trygg.formats"]
+TIME_ZONE = "Europe/Stockholm"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = VAR_DIR / "static"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": (
+            "django.contrib.staticfiles.storage.StaticFilesStorage"
+            if DEBUG
+            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        )
+    },
+}
+WHITENOISE_USE_FINDERS = DEBUG
+
+# Caches and throttling state live outside the process: Redis when configured,
+# otherwise the database (created by `trygg migrate`).
+REDIS_URL = os.environ.get("TRYGG_REDIS_URL", "")
+if REDIS_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+                          "LOCATION": REDIS_URL}}
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache",
+                          "LOCATION": "trygg_cache"}}
+
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+
+EMAIL_HOST = os.environ.get("TRYGG_EMAIL_HOST", "")
+EMAIL_PORT = env_int("TRYGG_EMAIL_PORT", 587)
+EMAIL_HOST_USER = os.environ.get("TRYGG_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("TRYGG_EMAIL_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("TRYGG_EMAIL_TLS", True)
+DEFAULT_FROM_EMAIL = os.environ.get("TRYGG_EMAIL_FROM", "trygghetscenter@localhost")
+EMAIL_BACKEND = (
+    "django.core.mail.backends.smtp.EmailBackend"
+    if EMAIL_HOST
+    else "django.core.mail.backends.console.EmailBackend"
+)
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": os.environ.get("TRYGG_LOG_LEVEL", "INFO")},
+    "loggers": {"django.db.backends": {"level": "WARNING"}},
+}
+
+# Shown in the banner of the local demo.
+TRYGG_DEMO_MODE = DEBUG

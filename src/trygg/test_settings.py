@@ -1,0 +1,17 @@
+"""Settings for the test suite: fixed keys, fast hashing, tasks run immediately."""
+
+import os
+
+os.environ.setdefault("TRYGG_SECRET_KEY", "test-secret-key-not-for-production")
+os.environ.setdefault("TRYGG_AUDIT_KEY", "test-audit-key-not-for-production")
+os.environ.setdefault("TRYGG_DEBUG", "0")
+os.environ.setdefault("TRYGG_SECURE_COOKIES", "0")
+
+from trygg.settings import *  # noqa: E402,F403
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}  # noqa: F405
+WHITENOISE_USE_FINDERS = True
+ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"

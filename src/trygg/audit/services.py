@@ -4,6 +4,7 @@ Every write that matters calls :func:`record` inside its own transaction, so the
 and the change commit or roll back together.
 """
 
+import datetime
 import hashlib
 import hmac as hmac_lib
 import json
@@ -25,7 +26,7 @@ def entry_payload(entry, prev_hmac):
     content = {
         "chain": entry.chain,
         "seq": entry.seq,
-        "at": entry.at.astimezone(timezone.UTC).isoformat(timespec="microseconds"),
+        "at": entry.at.astimezone(datetime.UTC).isoformat(timespec="microseconds"),
         "partnership_id": entry.partnership_id,
         "actor_id": entry.actor_id,
         "actor_label": entry.actor_label,

@@ -129,3 +129,34 @@ class AccessTableMiddleware:
         if rule is None:
             raise PermissionDenied("URL not in the access table")
         return rule.allows(request)
+
+
+def url_names(urlconf=None):
+    """Every URL pattern's full name (namespace:name) in ``urlconf``; unnamed ones as
+    ``<unnamed: pattern>`` so they fail the table check too."""
+    from django.urls import get_resolver
+
+    names = []
+
+    def walk(resolver, namespace, prefix):
+        for pattern in resolver.url_patterns:
+            if hasattr(pattern, "url_patterns"):
+                ns = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+                walk(pattern, ns, prefix + str(pattern.pattern))
+            elif pattern.name:
+                names.append(namespace + pattern.name)
+            else:
+                names.append(f"<unnamed: {prefix}{pattern.pattern}>")
+
+    walk(get_resolver(urlconf), "", "")
+    return names
+
+
+def unlisted_urls(urlconf=None):
+    """URL names in the URLconf with no rule in the access table (these are denied)."""
+    return sorted(name for name in set(url_names(urlconf)) if name not in ACCESS)
+
+
+def stale_rules(urlconf=None):
+    """Rules in the access table for URL names that no longer exist."""
+    return sorted(set(ACCESS) - set(url_names(urlconf)))

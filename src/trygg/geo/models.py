@@ -26,6 +26,8 @@ class Area(models.Model):
     )
     geometry = models.JSONField(_("geometri (GeoJSON, WGS84)"), null=True, blank=True)
     source = models.CharField(_("källa"), max_length=200, blank=True)
+    # Lets a process tell whether its cached point-in-area index is still current.
+    updated_at = models.DateTimeField(_("ändrad"), auto_now=True)
 
     class Meta:
         verbose_name = _("område")

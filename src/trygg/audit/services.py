@@ -131,18 +131,24 @@ def verify_chain(chain):
         count += 1
         if entry.seq != expected_seq:
             return ChainReport(
-                chain, count, False,
+                chain,
+                count,
+                False,
                 f"entry #{entry.seq} (id {entry.pk}) follows #{expected_seq - 1}: "
                 f"entries are missing or reordered",
             )
         if entry.prev_hmac != prev_hmac:
             return ChainReport(
-                chain, count, False,
+                chain,
+                count,
+                False,
                 f"entry #{entry.seq} (id {entry.pk}) does not link to the entry before it",
             )
         if not hmac_lib.compare_digest(entry.hmac, compute_hmac(entry, prev_hmac)):
             return ChainReport(
-                chain, count, False,
+                chain,
+                count,
+                False,
                 f"entry #{entry.seq} (id {entry.pk}) was changed after it was written",
             )
         prev_hmac = entry.hmac
@@ -151,7 +157,9 @@ def verify_chain(chain):
     last_seq = expected_seq - 1
     if head is not None and (head.seq != last_seq or head.last_hmac != prev_hmac):
         return ChainReport(
-            chain, count, False,
+            chain,
+            count,
+            False,
             f"the chain ends at #{last_seq} but its head says #{head.seq}: "
             "entries at the end were deleted",
         )

@@ -7,7 +7,8 @@ def trygg(request):
     memberships = []
     if user is not None and user.is_authenticated:
         memberships = list(
-            user.memberships.filter(is_active=True).select_related("partnership")
+            user.memberships.filter(is_active=True)
+            .select_related("partnership")
             .order_by("partnership__name")
         )
     return {

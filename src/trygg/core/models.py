@@ -110,6 +110,9 @@ class Participation(models.Model):
             )
         ]
 
+    def __str__(self):
+        return f"{self.organisation} – {self.partnership}"
+
 
 class Membership(models.Model):
     """A user's role in one partnership."""

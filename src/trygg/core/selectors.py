@@ -19,7 +19,10 @@ def home_summary(user, partnership):
     incidents = Incident.objects.filter(partnership=partnership).active()
     this_week = incidents.filter(occurred_date__range=(monday, sunday)).count()
     previous = incidents.filter(
-        occurred_date__range=(monday - datetime.timedelta(days=7), monday - datetime.timedelta(days=1))
+        occurred_date__range=(
+            monday - datetime.timedelta(days=7),
+            monday - datetime.timedelta(days=1),
+        )
     ).count()
     return {
         "iso_year": year,

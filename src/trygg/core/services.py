@@ -16,13 +16,20 @@ from .models import Membership, Organisation, Participation, Partnership, Role
 @transaction.atomic
 def create_partnership(*, actor, name, slug, municipality_code, municipality_name):
     partnership = Partnership(
-        name=name, slug=slug, municipality_code=municipality_code,
+        name=name,
+        slug=slug,
+        municipality_code=municipality_code,
         municipality_name=municipality_name,
     )
     partnership.full_clean()
     partnership.save()
-    record("partnership.create", actor=actor, partnership=partnership, obj=partnership,
-           data={"name": name, "municipality_code": municipality_code})
+    record(
+        "partnership.create",
+        actor=actor,
+        partnership=partnership,
+        obj=partnership,
+        data={"name": name, "municipality_code": municipality_code},
+    )
     return partnership
 
 
@@ -32,11 +39,17 @@ def create_organisation(*, actor, name, kind, parent=None, partnership=None):
     organisation = Organisation(name=name, kind=kind, parent=parent)
     organisation.full_clean()
     organisation.save()
-    record("organisation.create", actor=actor, partnership=partnership, obj=organisation,
-           data={"name": name, "kind": kind, "parent_id": parent.pk if parent else None})
+    record(
+        "organisation.create",
+        actor=actor,
+        partnership=partnership,
+        obj=organisation,
+        data={"name": name, "kind": kind, "parent_id": parent.pk if parent else None},
+    )
     if partnership is not None:
-        add_organisation_to_partnership(actor=actor, partnership=partnership,
-                                        organisation=organisation)
+        add_organisation_to_partnership(
+            actor=actor, partnership=partnership, organisation=organisation
+        )
     return organisation
 
 
@@ -46,28 +59,39 @@ def add_organisation_to_partnership(*, actor, partnership, organisation):
         partnership=partnership, organisation=organisation
     )
     if created:
-        record("partnership.add_organisation", actor=actor, partnership=partnership,
-               obj=organisation, data={"organisation": str(organisation)})
+        record(
+            "partnership.add_organisation",
+            actor=actor,
+            partnership=partnership,
+            obj=organisation,
+            data={"organisation": str(organisation)},
+        )
     return participation
 
 
 @transaction.atomic
-def create_user(*, actor, email, organisation, password=None, first_name="", last_name="",
-                partnership=None):
+def create_user(
+    *, actor, email, organisation, password=None, first_name="", last_name="", partnership=None
+):
     User = get_user_model()
     email = User.objects.normalize_email(email).lower()
     if User.objects.filter(email__iexact=email).exists():
         raise ValidationError({"email": _("Det finns redan en användare med den e-postadressen.")})
-    user = User(email=email, organisation=organisation, first_name=first_name,
-                last_name=last_name)
+    user = User(email=email, organisation=organisation, first_name=first_name, last_name=last_name)
     if password:
         user.set_password(password)
     else:
         user.set_unusable_password()
     user.full_clean(exclude=["password"])
     user.save()
-    record("user.create", actor=actor, partnership=partnership, obj=user,
-           organisation=organisation, data={"email": email})
+    record(
+        "user.create",
+        actor=actor,
+        partnership=partnership,
+        obj=user,
+        organisation=organisation,
+        data={"email": email},
+    )
     return user
 
 
@@ -78,9 +102,12 @@ def set_membership(*, actor, user, partnership, role):
     if role not in Role.values:
         raise ValidationError({"role": _("Okänd roll.")})
     org = user.organisation
-    if org is None or not Participation.objects.filter(
-        partnership=partnership, organisation__in=[org.pk, org.parent_id or org.pk]
-    ).exists():
+    if (
+        org is None
+        or not Participation.objects.filter(
+            partnership=partnership, organisation__in=[org.pk, org.parent_id or org.pk]
+        ).exists()
+    ):
         raise ValidationError(
             {"partnership": _("Användarens organisation deltar inte i den här samverkan.")}
         )
@@ -92,8 +119,13 @@ def set_membership(*, actor, user, partnership, role):
         membership.role = role
         membership.is_active = True
         membership.save(update_fields=["role", "is_active"])
-    record("membership.set", actor=actor, partnership=partnership, obj=membership,
-           data={"user_id": user.pk, "email": user.email, "role": role, "old_role": old_role})
+    record(
+        "membership.set",
+        actor=actor,
+        partnership=partnership,
+        obj=membership,
+        data={"user_id": user.pk, "email": user.email, "role": role, "old_role": old_role},
+    )
     return membership
 
 
@@ -101,6 +133,11 @@ def set_membership(*, actor, user, partnership, role):
 def deactivate_membership(*, actor, membership):
     membership.is_active = False
     membership.save(update_fields=["is_active"])
-    record("membership.deactivate", actor=actor, partnership=membership.partnership,
-           obj=membership, data={"user_id": membership.user_id, "role": membership.role})
+    record(
+        "membership.deactivate",
+        actor=actor,
+        partnership=membership.partnership,
+        obj=membership,
+        data={"user_id": membership.user_id, "role": membership.role},
+    )
     return membership

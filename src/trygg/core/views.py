@@ -1,17 +1,37 @@
+import datetime
+from urllib.parse import urlsplit
+
 from django.contrib import messages
 from django.db import connection
 from django.http import HttpResponseNotAllowed, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import Resolver404, resolve
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
+from .access import MEMBER, rule_for
 from .middleware import SESSION_KEY
 from .selectors import home_summary
 
 
+def small_count(count, exact):
+    """A count as shown on a page: 1-4 become "<5" for roles that see aggregates only
+    (DESIGN.md §5). The two weekly counts on the start page have no total beside them,
+    so primary suppression is enough here."""
+    if exact or count == 0 or count >= 5:
+        return count
+    return "<5"
+
+
 def home(request):
-    return render(request, "core/home.html", home_summary(request.user, request.partnership))
+    context = home_summary(request.user, request.partnership)
+    exact = request.membership is not None and request.membership.sees_details
+    context["shown_this_week"] = small_count(context["count_this_week"], exact)
+    context["shown_previous_week"] = small_count(context["count_previous_week"], exact)
+    previous = (context["week_start"] - datetime.timedelta(days=7)).isocalendar()
+    context["previous_iso_year"], context["previous_iso_week"] = previous.year, previous.week
+    return render(request, "core/home.html", context)
 
 
 def choose_partnership(request):
@@ -19,13 +39,20 @@ def choose_partnership(request):
         return render(request, "core/choose_partnership.html", {})
     if request.method != "POST":
         return HttpResponseNotAllowed(["GET", "POST"])
-    membership = request.user.memberships.filter(
-        is_active=True, partnership_id=request.POST.get("partnership") or 0
-    ).select_related("partnership").first() if (
-        str(request.POST.get("partnership", "")).isdigit()
-    ) else None
+    membership = (
+        request.user.memberships.filter(
+            is_active=True, partnership_id=request.POST.get("partnership") or 0
+        )
+        .select_related("partnership")
+        .first()
+        if (str(request.POST.get("partnership", "")).isdigit())
+        else None
+    )
     if membership is None:
-        messages.error(request, _("Du har ingen roll i den valda samverkan."))
+        if not request.POST.get("partnership"):
+            messages.error(request, _("Välj den samverkan du vill arbeta i."))
+        else:
+            messages.error(request, _("Du har ingen roll i den valda samverkan."))
         return redirect("core:choose_partnership")
     request.session[SESSION_KEY] = membership.partnership_id
     messages.success(
@@ -34,7 +61,22 @@ def choose_partnership(request):
     target = request.POST.get("next", "")
     if not url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
         target = "core:home"
+    elif not _role_may_open(membership.role, target):
+        # Staying on the same page after switching would end in a 403 for this role.
+        target = "core:home"
     return redirect(target)
+
+
+def _role_may_open(role, path):
+    """Whether ``role`` may open the member page at ``path`` (by the access table)."""
+    try:
+        match = resolve(urlsplit(path).path)
+    except Resolver404:
+        return False
+    rule = rule_for(match.view_name)
+    if rule is None:
+        return False
+    return rule.level != MEMBER or role in rule.roles
 
 
 def accessibility(request):

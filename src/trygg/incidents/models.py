@@ -113,7 +113,11 @@ PLACE_CLASS_OF_TYPE = {
 
 
 def place_class_of(place_type):
-    return PLACE_CLASS_OF_TYPE.get(place_type, PlaceClass.UNKNOWN) if place_type else PlaceClass.UNKNOWN
+    return (
+        PLACE_CLASS_OF_TYPE.get(place_type, PlaceClass.UNKNOWN)
+        if place_type
+        else PlaceClass.UNKNOWN
+    )
 
 
 class AgeGroup(models.TextChoices):
@@ -229,7 +233,9 @@ class Incident(models.Model):
         related_name="red_incidents",
         verbose_name=_("mottagare (TLP:RED)"),
     )
-    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.NEW)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.NEW
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     withdrawn_at = models.DateTimeField(_("återkallad"), null=True, blank=True)

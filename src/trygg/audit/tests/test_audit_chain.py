@@ -13,8 +13,13 @@ from trygg.core.models import Organisation, Role
 
 
 def make_partnership(slug="p"):
-    return core.create_partnership(actor=None, name=f"Samverkan {slug}", slug=slug,
-                                   municipality_code="0191", municipality_name="Sigtuna")
+    return core.create_partnership(
+        actor=None,
+        name=f"Samverkan {slug}",
+        slug=slug,
+        municipality_code="0191",
+        municipality_name="Sigtuna",
+    )
 
 
 def run_sql(sql, params=()):
@@ -38,8 +43,13 @@ def verify_output():
 def chain(db):
     partnership = make_partnership()
     for i in range(5):
-        record("test.event", partnership=partnership, object_type="test", object_id=str(i),
-               data={"n": i, "text": "åäö"})
+        record(
+            "test.event",
+            partnership=partnership,
+            object_type="test",
+            object_id=str(i),
+            data={"n": i, "text": "åäö"},
+        )
     return partnership
 
 
@@ -50,22 +60,29 @@ def entry(partnership, seq):
 def test_core_writes_leave_entries_in_the_right_chains(world):
     p_entries = AuditEntry.objects.filter(chain=partnership_chain(world.p.pk))
     actions = set(p_entries.values_list("action", flat=True))
-    assert {"partnership.create", "organisation.create", "partnership.add_organisation",
-            "user.create", "membership.set"} <= actions
+    assert {
+        "partnership.create",
+        "organisation.create",
+        "partnership.add_organisation",
+        "user.create",
+        "membership.set",
+    } <= actions
     coordinator = world.users["coordinator"]
     membership_entry = p_entries.get(action="membership.set", data__email=coordinator.email)
     assert membership_entry.data["role"] == Role.COORDINATOR
     # A unit created without a partnership goes to the system chain.
-    assert AuditEntry.objects.filter(chain=SYSTEM_CHAIN, action="organisation.create",
-                                     data__name="Enhet A1").exists()
+    assert AuditEntry.objects.filter(
+        chain=SYSTEM_CHAIN, action="organisation.create", data__name="Enhet A1"
+    ).exists()
     assert all(r.ok for r in verify_all())
 
 
 def test_an_entry_records_who_which_organisation_and_from_where(world, rf):
     request = rf.get("/", REMOTE_ADDR="192.0.2.7")
     actor = world.users["partnership_admin"]
-    org = core.create_organisation(actor=actor, name="Ny partner", kind=Organisation.Kind.OTHER,
-                                   partnership=world.p)
+    org = core.create_organisation(
+        actor=actor, name="Ny partner", kind=Organisation.Kind.OTHER, partnership=world.p
+    )
     e = AuditEntry.objects.filter(action="organisation.create", object_id=str(org.pk)).get()
     assert (e.actor_id, e.actor_label) == (actor.pk, actor.email)
     assert e.organisation_id == world.org_a.pk
@@ -112,8 +129,9 @@ def test_deleting_an_entry_is_detected(chain):
 
 
 def test_deleting_the_last_entries_is_detected(chain):
-    run_sql("DELETE FROM audit_auditentry WHERE chain = %s AND seq >= 5",
-            [partnership_chain(chain.pk)])
+    run_sql(
+        "DELETE FROM audit_auditentry WHERE chain = %s AND seq >= 5", [partnership_chain(chain.pk)]
+    )
     report = verify_chain(partnership_chain(chain.pk))
     assert not report.ok and "deleted" in report.problem
 
@@ -144,8 +162,9 @@ def test_an_entry_rolls_back_with_the_change_it_records(db):
     partnership = make_partnership()
     before = AuditEntry.objects.count()
     with pytest.raises(RuntimeError), transaction.atomic():
-        core.create_organisation(actor=None, name="Halvskriven", kind=Organisation.Kind.OTHER,
-                                 partnership=partnership)
+        core.create_organisation(
+            actor=None, name="Halvskriven", kind=Organisation.Kind.OTHER, partnership=partnership
+        )
         raise RuntimeError("the use case fails after its audit entry")
     assert AuditEntry.objects.count() == before
     assert not Organisation.objects.filter(name="Halvskriven").exists()
@@ -167,8 +186,10 @@ def test_chains_are_separate_per_partnership(db):
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_writers_never_fork_a_chain():
     if connection.vendor != "postgresql":
-        pytest.skip("threads against one database need PostgreSQL; SQLite's in-memory test "
-                    "database is per connection (the SQLite run relies on IMMEDIATE locking)")
+        pytest.skip(
+            "threads against one database need PostgreSQL; SQLite's in-memory test "
+            "database is per connection (the SQLite run relies on IMMEDIATE locking)"
+        )
     partnership = make_partnership("concurrent")
     errors = []
     threads_n, per_thread = 6, 20
@@ -190,7 +211,10 @@ def test_concurrent_writers_never_fork_a_chain():
     for t in threads:
         t.join()
     assert errors == []
-    seqs = list(AuditEntry.objects.filter(chain=partnership_chain(partnership.pk))
-                .order_by("seq").values_list("seq", flat=True))
+    seqs = list(
+        AuditEntry.objects.filter(chain=partnership_chain(partnership.pk))
+        .order_by("seq")
+        .values_list("seq", flat=True)
+    )
     assert seqs == list(range(1, threads_n * per_thread + 2))
     assert verify_chain(partnership_chain(partnership.pk)).ok

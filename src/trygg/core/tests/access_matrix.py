@@ -53,9 +53,17 @@ def logged_in(outcome):
 # Every member of any partnership gets the page; a user with no role anywhere is refused.
 MEMBERS_ONLY_200 = row(
     LOGIN,
-    reporter=200, coordinator=200, analyst=200, org_admin=200, partnership_admin=200,
-    viewer=200, auditor=200, case_worker=200,
-    unit_reporter=200, other_org_reporter=200, other_partnership_coordinator=200,
+    reporter=200,
+    coordinator=200,
+    analyst=200,
+    org_admin=200,
+    partnership_admin=200,
+    viewer=200,
+    auditor=200,
+    case_worker=200,
+    unit_reporter=200,
+    other_org_reporter=200,
+    other_partnership_coordinator=200,
     no_role=DENIED,
 )
 
@@ -63,9 +71,17 @@ MEMBERS_ONLY_200 = row(
 # workers never see incident rows.
 INCIDENT_DETAIL_200 = row(
     LOGIN,
-    reporter=200, coordinator=200, analyst=200, org_admin=200, partnership_admin=200,
-    viewer=DENIED, auditor=DENIED, case_worker=DENIED,
-    unit_reporter=200, other_org_reporter=200, other_partnership_coordinator=200,
+    reporter=200,
+    coordinator=200,
+    analyst=200,
+    org_admin=200,
+    partnership_admin=200,
+    viewer=DENIED,
+    auditor=DENIED,
+    case_worker=DENIED,
+    unit_reporter=200,
+    other_org_reporter=200,
+    other_partnership_coordinator=200,
     no_role=DENIED,
 )
 
@@ -83,7 +99,8 @@ EXPECTED = {
     "set_language": ({}, everyone(ALLOWED)),
     # allauth: logging in and recovering an account needs no role
     "account_login": ({}, everyone(ALLOWED)),
-    "account_confirm_login_code": ({}, everyone(ALLOWED)),
+    # These two continue a login in progress; with none, allauth itself sends you to log in.
+    "account_confirm_login_code": ({}, {**everyone(ALLOWED), "anonymous": LOGIN}),
     "account_signup": ({}, everyone(ALLOWED)),
     "account_inactive": ({}, everyone(ALLOWED)),
     "account_email_verification_sent": ({}, everyone(ALLOWED)),
@@ -92,7 +109,7 @@ EXPECTED = {
     "account_reset_password_done": ({}, everyone(ALLOWED)),
     "account_reset_password_from_key": ({"uidb36": "1", "key": "ogiltig"}, everyone(ALLOWED)),
     "account_reset_password_from_key_done": ({}, everyone(ALLOWED)),
-    "mfa_authenticate": ({}, everyone(ALLOWED)),
+    "mfa_authenticate": ({}, {**everyone(ALLOWED), "anonymous": LOGIN}),
     # allauth: managing one's own account needs a login, no role
     "account_logout": ({}, logged_in(ALLOWED)),
     "account_reauthenticate": ({}, logged_in(ALLOWED)),

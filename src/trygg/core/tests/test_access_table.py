@@ -27,10 +27,16 @@ def matches(got, expected):
 @pytest.fixture
 def matrix_world(world):
     Incident.objects.create(
-        partnership=world.p, organisation=world.org_a, reported_by=world.users["reporter"],
-        source=Source.MANUAL, category=Category.objects.get(code="VALD.HOT"),
-        occurred_date="2026-11-23", reported_at="2026-11-23T10:00:00+01:00",
-        area=world.area_p, description="MARKÖR-P-GRÖN", label=Label.GREEN,
+        partnership=world.p,
+        organisation=world.org_a,
+        reported_by=world.users["reporter"],
+        source=Source.MANUAL,
+        category=Category.objects.get(code="VALD.HOT"),
+        occurred_date="2026-11-23",
+        reported_at="2026-11-23T10:00:00+01:00",
+        area=world.area_p,
+        description="MARKÖR-P-GRÖN",
+        label=Label.GREEN,
     )
     return world
 
@@ -108,8 +114,9 @@ def test_a_user_in_two_partnerships_switches_between_them(world):
     from trygg.core import services
     from trygg.core.models import Role
 
-    services.add_organisation_to_partnership(actor=None, partnership=world.q,
-                                             organisation=world.org_a)
+    services.add_organisation_to_partnership(
+        actor=None, partnership=world.q, organisation=world.org_a
+    )
     user = world.users["analyst"]
     services.set_membership(actor=None, user=user, partnership=world.q, role=Role.VIEWER)
     client = Client()

@@ -26,8 +26,9 @@ def test_a_unit_takes_part_through_its_parent(world):
 
 def test_unknown_role_is_refused(world):
     with pytest.raises(ValidationError):
-        services.set_membership(actor=None, user=world.users["no_role"], partnership=world.p,
-                                role="superhero")
+        services.set_membership(
+            actor=None, user=world.users["no_role"], partnership=world.p, role="superhero"
+        )
 
 
 def test_e_mail_addresses_are_unique_whatever_the_case(world):
@@ -37,8 +38,9 @@ def test_e_mail_addresses_are_unique_whatever_the_case(world):
 
 def test_changing_a_role_is_audited_with_the_old_role(world):
     user = world.users["viewer"]
-    services.set_membership(actor=world.users["org_admin"], user=user, partnership=world.p,
-                            role=Role.ANALYST)
+    services.set_membership(
+        actor=world.users["org_admin"], user=user, partnership=world.p, role=Role.ANALYST
+    )
     entry = AuditEntry.objects.filter(action="membership.set").latest("id")
     assert entry.data["old_role"] == Role.VIEWER and entry.data["role"] == Role.ANALYST
     assert entry.actor_id == world.users["org_admin"].pk
@@ -56,13 +58,15 @@ def test_a_deactivated_member_loses_access(world):
 
 def test_a_user_logs_in_with_e_mail_and_password(world):
     client = Client()
-    response = client.post(reverse("account_login"),
-                           {"login": "coordinator@a.example", "password": PASSWORD})
+    response = client.post(
+        reverse("account_login"), {"login": "coordinator@a.example", "password": PASSWORD}
+    )
     assert response.status_code == 302
     assert client.get(reverse("core:home")).status_code == 200
     assert AuditEntry.objects.filter(action="login", actor_label="coordinator@a.example").exists()
-    response = Client().post(reverse("account_login"),
-                             {"login": "coordinator@a.example", "password": "fel-lösenord-123"})
+    response = Client().post(
+        reverse("account_login"), {"login": "coordinator@a.example", "password": "fel-lösenord-123"}
+    )
     assert response.status_code == 200
     failed = AuditEntry.objects.filter(action="login.failed").latest("id")
     assert failed.data["login"] == "coordinator@a.example"
@@ -71,5 +75,6 @@ def test_a_user_logs_in_with_e_mail_and_password(world):
 
 def test_top_level_organisation_names_are_unique(world):
     with pytest.raises(ValidationError):
-        services.create_organisation(actor=None, name="Organisation A",
-                                     kind=Organisation.Kind.OTHER)
+        services.create_organisation(
+            actor=None, name="Organisation A", kind=Organisation.Kind.OTHER
+        )

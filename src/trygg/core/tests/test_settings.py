@@ -17,8 +17,9 @@ def run_trygg(*args, **env):
     base = {k: v for k, v in os.environ.items() if not k.startswith(("TRYGG_", "DATABASE_URL"))}
     base.pop("DJANGO_SETTINGS_MODULE", None)
     base["PYTHONPATH"] = str(Path(__file__).resolve().parents[3])
-    return subprocess.run([*TRYGG, *args], env={**base, **env}, capture_output=True, text=True,
-                          timeout=60)
+    return subprocess.run(
+        [*TRYGG, *args], env={**base, **env}, capture_output=True, text=True, timeout=60
+    )
 
 
 def test_missing_secret_key_outside_debug_stops_with_one_sentence(tmp_path):
@@ -37,8 +38,9 @@ def test_missing_audit_key_outside_debug_stops_with_one_sentence(tmp_path):
 
 
 def test_invalid_database_url_stops_with_one_sentence(tmp_path):
-    result = run_trygg("check", TRYGG_DEBUG="1", DATABASE_URL="mysql://db/trygg",
-                       TRYGG_VAR_DIR=str(tmp_path))
+    result = run_trygg(
+        "check", TRYGG_DEBUG="1", DATABASE_URL="mysql://db/trygg", TRYGG_VAR_DIR=str(tmp_path)
+    )
     assert result.returncode == 2
     assert "DATABASE_URL 'mysql://db/trygg' is not supported" in result.stderr
     assert "Traceback" not in result.stderr
@@ -67,7 +69,13 @@ def test_database_url_errors(url, message, tmp_path):
 def test_database_urls_are_parsed(tmp_path):
     pg = database_from_url("postgres://u:p%40ss@db.example:5433/trygg?sslmode=require", tmp_path)
     assert (pg["ENGINE"], pg["NAME"], pg["USER"], pg["PASSWORD"], pg["HOST"], pg["PORT"]) == (
-        "django.db.backends.postgresql", "trygg", "u", "p@ss", "db.example", "5433")
+        "django.db.backends.postgresql",
+        "trygg",
+        "u",
+        "p@ss",
+        "db.example",
+        "5433",
+    )
     assert pg["OPTIONS"] == {"sslmode": "require"}
     default = database_from_url("", tmp_path / "var")
     assert default["NAME"] == str(tmp_path / "var" / "trygg.sqlite3")

@@ -5,14 +5,27 @@ import pytest
 from trygg.incidents.models import Category, Incident, Label, Source
 
 
-def make(world, label, organisation, description, reported_by=None, recipients=(),
-         partnership=None, area=None):
+def make(
+    world,
+    label,
+    organisation,
+    description,
+    reported_by=None,
+    recipients=(),
+    partnership=None,
+    area=None,
+):
     incident = Incident.objects.create(
-        partnership=partnership or world.p, organisation=organisation,
-        reported_by=reported_by, source=Source.MANUAL,
-        category=Category.objects.get(code="ORDNING.BRAK"), occurred_date="2026-11-24",
-        reported_at="2026-11-24T12:00:00+01:00", area=area or world.area_p,
-        description=description, label=label,
+        partnership=partnership or world.p,
+        organisation=organisation,
+        reported_by=reported_by,
+        source=Source.MANUAL,
+        category=Category.objects.get(code="ORDNING.BRAK"),
+        occurred_date="2026-11-24",
+        reported_at="2026-11-24T12:00:00+01:00",
+        area=area or world.area_p,
+        description=description,
+        label=label,
     )
     incident.recipients.set(recipients)
     return incident
@@ -28,8 +41,14 @@ def labelled(world):
     make(world, Label.AMBER_STRICT, world.org_b, "strict-b")
     make(world, Label.AMBER_STRICT, world.org_a, "strict-a")
     make(world, Label.AMBER_STRICT, world.unit_a1, "strict-a1")
-    make(world, Label.RED, world.org_b, "red-b-to-analyst", reported_by=u["other_org_reporter"],
-         recipients=[u["analyst"]])
+    make(
+        world,
+        Label.RED,
+        world.org_b,
+        "red-b-to-analyst",
+        reported_by=u["other_org_reporter"],
+        recipients=[u["analyst"]],
+    )
     make(world, Label.RED, world.org_a, "red-a-own", reported_by=u["reporter"])
     make(world, Label.GREEN, world.org_q, "green-q", partnership=world.q, area=world.area_q)
     return world
@@ -62,8 +81,9 @@ def test_details_visible_to(labelled, subject):
 
 def test_nothing_crosses_partnerships(labelled):
     coordinator_q = labelled.users["other_partnership_coordinator"]
-    assert list(Incident.objects.visible_to(coordinator_q, labelled.q).values_list(
-        "description", flat=True)) == ["green-q"]
+    assert list(
+        Incident.objects.visible_to(coordinator_q, labelled.q).values_list("description", flat=True)
+    ) == ["green-q"]
     # A member of P asking for Q's rows gets nothing: no role there.
     assert not Incident.objects.visible_to(labelled.users["coordinator"], labelled.q).exists()
 

@@ -4,7 +4,9 @@ from trygg.audit.services import verify_all
 
 
 class Command(BaseCommand):
-    help = "Audit log tools. `trygg audit verify` walks every chain and reports the first broken link."
+    help = (
+        "Audit log tools. `trygg audit verify` walks every chain and reports the first broken link."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("action", choices=["verify"])

@@ -1,4 +1,5 @@
-"""Logins and failed logins go to the system audit chain (never the password)."""
+"""Logins, failed logins and password changes go to the system audit chain (never the
+password itself)."""
 
 from trygg.audit.services import record
 
@@ -10,3 +11,11 @@ def log_login(sender, request, user, **kwargs):
 def log_failed_login(sender, credentials, request=None, **kwargs):
     login = credentials.get("email") or credentials.get("username") or credentials.get("login")
     record("login.failed", request=request, data={"login": str(login or "")[:254]})
+
+
+def log_password_reset(sender, request, user, **kwargs):
+    record("password.reset", actor=user, request=request, obj=user)
+
+
+def log_password_changed(sender, request, user, **kwargs):
+    record("password.change", actor=user, request=request, obj=user)

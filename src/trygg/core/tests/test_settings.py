@@ -98,3 +98,33 @@ def test_swedish_date_input_is_day_first():
             assert form.cleaned_data["day"] == datetime.date(2024, 3, 5)
             assert DateForm({"day": "2024-03-05"}).is_valid()
             assert not DateForm({"day": "13/13/2024"}).is_valid()
+
+
+def test_production_settings_are_secure_by_default(tmp_path):
+    script = (
+        "from django.conf import settings as s;"
+        "print(s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, s.SESSION_COOKIE_HTTPONLY,"
+        " s.SECURE_HSTS_SECONDS > 0, s.X_FRAME_OPTIONS, s.DEBUG,"
+        " s.CONTENT_SECURITY_POLICY['DIRECTIVES']['script-src'],"
+        " s.CONTENT_SECURITY_POLICY['DIRECTIVES']['style-src'])"
+    )
+    result = run_trygg(
+        "shell",
+        "--no-imports",
+        "-c",
+        script,
+        TRYGG_SECRET_KEY="x",
+        TRYGG_AUDIT_KEY="y",
+        TRYGG_VAR_DIR=str(tmp_path),
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == [
+        "True",
+        "True",
+        "True",
+        "True",
+        "DENY",
+        "False",
+        "[\"'self'\"]",
+        "[\"'self'\"]",
+    ]

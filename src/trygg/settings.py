@@ -148,6 +148,8 @@ INSTALLED_APPS = [
     "trygg.geo",
     "trygg.incidents",
     "trygg.audit",
+    "trygg.imports",
+    "trygg.api",
     "trygg.demo",
 ]
 

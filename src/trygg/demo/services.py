@@ -27,6 +27,7 @@ from trygg.core import services as core
 from trygg.core.models import Organisation, Partnership
 from trygg.geo.models import Area, FocusArea
 from trygg.geo.services import leaf_area_index, setup_sigtuna_demo_geography
+from trygg.incidents import rollup
 from trygg.incidents.models import Category, Incident
 from trygg.incidents.taxonomy import DEFAULT_TAXONOMY
 
@@ -151,6 +152,10 @@ def load_demo(*, seed=DEFAULT_SEED, scale=1.0, years=3, today=None, reset=False,
             say=say,
         )
         timings["insert"] = time.perf_counter() - t
+
+        t = time.perf_counter()
+        rollup.rebuild([partnership.pk])
+        timings["rollup"] = time.perf_counter() - t
 
         years_arr = data.occurred_date.astype("datetime64[Y]").astype(np.int64) + 1970
         by_year = {

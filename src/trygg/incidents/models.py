@@ -3,7 +3,6 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from trygg.core.models import DETAIL_ROLES, Role
 
 
 class Category(models.Model):
@@ -147,28 +146,14 @@ class IncidentQuerySet(models.QuerySet):
     def visible_to(self, user, partnership):
         """The incidents whose details ``user`` may see in ``partnership`` (DESIGN.md §5).
 
-        Every read of incident rows goes through here.
+        Every read of incident rows goes through here (trygg.incidents.visibility).
         """
-        from trygg.core.models import Membership
+        from .visibility import detail_filter, membership_for
 
-        if not user.is_authenticated or partnership is None:
+        rule = detail_filter(user, membership_for(user, partnership))
+        if rule is None:
             return self.none()
-        membership = (
-            Membership.objects.filter(user=user, partnership=partnership, is_active=True)
-            .only("role")
-            .first()
-        )
-        if membership is None or membership.role not in DETAIL_ROLES:
-            return self.none()
-        own_org = Q(organisation_id=user.organisation_id) if user.organisation_id else Q(pk__in=[])
-        rule = Q(label__in=[Label.CLEAR, Label.GREEN])
-        if membership.role in (Role.COORDINATOR, Role.ANALYST):
-            rule |= Q(label=Label.AMBER)
-        else:
-            rule |= Q(label=Label.AMBER) & own_org
-        rule |= Q(label=Label.AMBER_STRICT) & own_org
-        rule |= Q(label=Label.RED) & (Q(reported_by=user) | Q(recipients=user))
-        return self.filter(partnership=partnership).filter(rule).distinct()
+        return self.filter(rule)
 
     def active(self):
         return self.filter(withdrawn_at__isnull=True)
@@ -281,3 +266,107 @@ class Incident(models.Model):
     @property
     def is_withdrawn(self):
         return self.withdrawn_at is not None
+
+
+class IncidentCount(models.Model):
+    """The rollup (DESIGN.md §4): exact counts of active incidents per key and local date.
+
+    Kept in the same transaction as every write by ``trygg.incidents.rollup``; rebuildable
+    with ``trygg rollup rebuild``.
+    """
+
+    partnership = models.ForeignKey(
+        "core.Partnership", on_delete=models.CASCADE, related_name="+"
+    )
+    area = models.ForeignKey("geo.Area", on_delete=models.CASCADE, related_name="+")
+    category = models.ForeignKey(Category, on_delete=models.CASCADE, related_name="+")
+    organisation = models.ForeignKey(
+        "core.Organisation", on_delete=models.CASCADE, related_name="+"
+    )
+    source = models.CharField(max_length=20, choices=Source.choices)
+    place_class = models.CharField(max_length=12, choices=PlaceClass.choices)
+    age_group = models.CharField(max_length=10, choices=AgeGroup.choices)
+    date = models.DateField()
+    count = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=[
+                    "partnership",
+                    "area",
+                    "category",
+                    "organisation",
+                    "source",
+                    "place_class",
+                    "age_group",
+                    "date",
+                ],
+                name="incidentcount_unique_key",
+            )
+        ]
+        indexes = [models.Index(fields=["partnership", "date"], name="count_p_date")]
+
+    def __str__(self):
+        return f"{self.date} {self.category_id}@{self.area_id}: {self.count}"
+
+
+class IncidentRevision(models.Model):
+    """One correction of an incident: who, when, and each changed field's old and new value."""
+
+    incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="revisions")
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    changed_at = models.DateTimeField()
+    changes = models.JSONField(default=dict)
+    reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["incident", "changed_at", "id"]
+
+    def __str__(self):
+        return f"{self.incident_id} @ {self.changed_at:%Y-%m-%d %H:%M}"
+
+
+class AcuteCategory(models.Model):
+    """A category whose reports e-mail the partnership's coordinators at once."""
+
+    partnership = models.ForeignKey(
+        "core.Partnership", on_delete=models.CASCADE, related_name="acute_categories"
+    )
+    category = models.ForeignKey(Category, on_delete=models.CASCADE, related_name="+")
+    focus_areas_only = models.BooleanField(
+        _("bara i fokusområden"),
+        default=False,
+        help_text=_("Skicka bara när händelsen inträffar i ett fokusområde."),
+    )
+
+    class Meta:
+        verbose_name = _("akut händelsetyp")
+        verbose_name_plural = _("akuta händelsetyper")
+        constraints = [
+            models.UniqueConstraint(fields=["partnership", "category"], name="acute_unique")
+        ]
+
+    def __str__(self):
+        return str(self.category)
+
+
+class ReporterQuestion(models.Model):
+    """A coordinator's question to the reporter about a report, and the answer."""
+
+    incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="questions")
+    asked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    asked_at = models.DateTimeField()
+    question = models.TextField(_("fråga"))
+    answer = models.TextField(_("svar"), blank=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["asked_at", "id"]
+
+    def __str__(self):
+        return f"{self.incident_id}: {self.question[:40]}"

@@ -178,3 +178,12 @@ def test_summary_counts(demo):
     assert sum(demo.by_group.values()) == demo.incidents
     assert set(demo.by_year) == {2025, 2026}
     assert sigtuna.PARTNERSHIP["slug"] == demo.partnership.slug
+
+
+def test_the_demo_fills_the_rollup_exactly(db):
+    from trygg.demo.services import load_demo
+    from trygg.incidents import rollup
+
+    load_demo(scale=0.05, years=1)
+    stored = rollup.stored_counts()
+    assert stored and stored == rollup.direct_counts()

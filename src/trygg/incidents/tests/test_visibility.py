@@ -100,3 +100,18 @@ def test_anonymous_sees_nothing(labelled):
     from django.contrib.auth.models import AnonymousUser
 
     assert not Incident.objects.visible_to(AnonymousUser(), labelled.p).exists()
+
+
+def test_the_query_and_the_in_memory_decision_agree(labelled):
+    """`visible_to` (a query) and `may_see` (one incident in memory) are one decision."""
+    from trygg.incidents.visibility import may_see, membership_for
+
+    incidents = list(Incident.objects.all())
+    for name, user in labelled.users.items():
+        for partnership in (labelled.p, labelled.q):
+            membership = membership_for(user, partnership)
+            by_query = set(
+                Incident.objects.visible_to(user, partnership).values_list("pk", flat=True)
+            )
+            in_memory = {i.pk for i in incidents if may_see(user, membership, i)}
+            assert by_query == in_memory, (name, partnership.slug)

@@ -4,7 +4,6 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 
-
 class Category(models.Model):
     """A node of the incident taxonomy (DESIGN.md §9): a group or a category in it.
 
@@ -275,9 +274,7 @@ class IncidentCount(models.Model):
     with ``trygg rollup rebuild``.
     """
 
-    partnership = models.ForeignKey(
-        "core.Partnership", on_delete=models.CASCADE, related_name="+"
-    )
+    partnership = models.ForeignKey("core.Partnership", on_delete=models.CASCADE, related_name="+")
     area = models.ForeignKey("geo.Area", on_delete=models.CASCADE, related_name="+")
     category = models.ForeignKey(Category, on_delete=models.CASCADE, related_name="+")
     organisation = models.ForeignKey(

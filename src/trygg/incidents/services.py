@@ -109,9 +109,7 @@ def _clean_place(partnership, lat, lon, area):
             raise ValidationError({"lat": exc.messages}) from None
         return lat, lon, leaf
     if area is None:
-        raise ValidationError(
-            {"area": _("Peka ut platsen på kartan eller välj ett område.")}
-        )
+        raise ValidationError({"area": _("Peka ut platsen på kartan eller välj ett område.")})
     if area.partnership_id != partnership.pk:
         raise ValidationError({"area": _("Området finns inte i den här samverkan.")})
     if area.kind == Area.Kind.PLACE:
@@ -136,9 +134,7 @@ def _clean_time(occurred_from, occurred_to, occurred_date, time_bucket, now):
             if timezone.is_naive(occurred_to):
                 occurred_to = timezone.make_aware(occurred_to, tz)
             if occurred_to < occurred_from:
-                raise ValidationError(
-                    {"occurred_to": _("Sluttiden måste vara efter starttiden.")}
-                )
+                raise ValidationError({"occurred_to": _("Sluttiden måste vara efter starttiden.")})
         return occurred_from, occurred_to, timezone.localtime(occurred_from, tz).date(), ""
     if occurred_date is None:
         raise ValidationError({"occurred_date": _("Ange när händelsen inträffade.")})
@@ -161,14 +157,10 @@ def _clean_recipients(partnership, label, recipients, reporter):
     recipients = list(recipients or [])
     if label != Label.RED:
         if recipients:
-            raise ValidationError(
-                {"recipients": _("Mottagare anges bara för TLP:RED.")}
-            )
+            raise ValidationError({"recipients": _("Mottagare anges bara för TLP:RED.")})
         return []
     if not recipients:
-        raise ValidationError(
-            {"recipients": _("TLP:RED kräver minst en namngiven mottagare.")}
-        )
+        raise ValidationError({"recipients": _("TLP:RED kräver minst en namngiven mottagare.")})
     User = get_user_model()
     ids = [r.pk if isinstance(r, User) else r for r in recipients]
     members = set(
@@ -188,7 +180,10 @@ def clean_description(text):
     text = (text or "").strip()
     if len(text) > MAX_DESCRIPTION:
         raise ValidationError(
-            {"description": _("Beskrivningen får vara högst %(n)s tecken.") % {"n": MAX_DESCRIPTION}}
+            {
+                "description": _("Beskrivningen får vara högst %(n)s tecken.")
+                % {"n": MAX_DESCRIPTION}
+            }
         )
     return redact(text)
 
@@ -199,14 +194,15 @@ def _clean_people(people_count):
     try:
         people_count = int(people_count)
     except (TypeError, ValueError):
-        raise ValidationError({"people_count": _("Antal inblandade måste vara ett heltal.")}) from None
+        raise ValidationError(
+            {"people_count": _("Antal inblandade måste vara ett heltal.")}
+        ) from None
     if not 0 <= people_count <= 1000:
         raise ValidationError({"people_count": _("Antal inblandade måste vara mellan 0 och 1000.")})
     return people_count
 
 
-@transaction.atomic
-def report_incident(
+def validate_report(
     *,
     reporter,
     partnership,
@@ -229,52 +225,95 @@ def report_incident(
     recipients=(),
     source=Source.MANUAL,
     external_id="",
-    request=None,
     now=None,
 ):
-    """Report one incident for the reporter's organisation; returns it."""
+    """Check a report without writing it: return the cleaned values (the leaf area, the
+    redacted description and what was redacted), or raise one ValidationError with every
+    field's problem. The reporting form's preview and ``report_incident`` both use it."""
     now = now or timezone.now()
     _require_reporting_role(reporter, partnership)
-    category = _clean_category(partnership, category)
-    lat, lon, leaf = _clean_place(partnership, lat, lon, area)
-    occurred_from, occurred_to, occurred_date, time_bucket = _clean_time(
-        occurred_from, occurred_to, occurred_date, time_bucket, now
+    errors = {}
+    cleaned = {}
+
+    def check(step):
+        try:
+            return step()
+        except ValidationError as exc:
+            for field, messages in exc.message_dict.items():
+                errors.setdefault(field, []).extend(messages)
+            return None
+
+    cleaned["category"] = check(lambda: _clean_category(partnership, category))
+    place = check(lambda: _clean_place(partnership, lat, lon, area))
+    if place:
+        cleaned["lat"], cleaned["lon"], cleaned["area"] = place
+    when = check(lambda: _clean_time(occurred_from, occurred_to, occurred_date, time_bucket, now))
+    if when:
+        (
+            cleaned["occurred_from"],
+            cleaned["occurred_to"],
+            cleaned["occurred_date"],
+            cleaned["time_bucket"],
+        ) = when
+    cleaned["place_type"] = check(
+        lambda: _clean_choice(
+            "place_type", place_type or "", ["", *PlaceType.values], _("Välj en platstyp i listan.")
+        )
     )
-    place_type = _clean_choice(
-        "place_type", place_type or "", ["", *PlaceType.values], _("Välj en platstyp i listan.")
+    cleaned["age_group"] = check(
+        lambda: _clean_choice(
+            "age_group", age_group or AgeGroup.UNKNOWN, AgeGroup.values, _("Välj en åldersgrupp.")
+        )
     )
-    age_group = _clean_choice(
-        "age_group", age_group or AgeGroup.UNKNOWN, AgeGroup.values, _("Välj en åldersgrupp.")
+    cleaned["label"] = check(
+        lambda: _clean_choice("label", label, Label.values, _("Välj hur rapporten får delas."))
     )
-    label = _clean_choice("label", label, Label.values, _("Välj hur rapporten får delas."))
-    source = _clean_choice("source", source, [s for s in Source.values if s != Source.POLICE_FEED],
-                           _("Okänd källa."))
-    recipient_ids = _clean_recipients(partnership, label, recipients, reporter)
-    redaction = clean_description(description)
+    cleaned["source"] = check(
+        lambda: _clean_choice(
+            "source",
+            source,
+            [s for s in Source.values if s != Source.POLICE_FEED],
+            _("Okänd källa."),
+        )
+    )
+    if cleaned["label"]:
+        cleaned["recipients"] = check(
+            lambda: _clean_recipients(partnership, label, recipients, reporter)
+        )
+    redaction = check(lambda: clean_description(description))
+    if redaction is not None:
+        cleaned["description"] = redaction.text
+        cleaned["redacted"] = sorted({f.kind for f in redaction.findings})
+    cleaned["people_count"] = check(lambda: _clean_people(people_count))
+    if errors:
+        raise ValidationError(errors)
+    cleaned.update(
+        police_notified=police_notified,
+        police_reference=(police_reference or "").strip()[:50],
+        needs_follow_up=bool(needs_follow_up),
+        external_id=(external_id or "")[:100],
+    )
+    return cleaned
+
+
+@transaction.atomic
+def report_incident(*, reporter, partnership, request=None, now=None, redacted=(), **report):
+    """Report one incident for the reporter's organisation; returns it.
+
+    ``redacted`` names kinds of personal data an earlier step (the form's preview) already
+    removed, so the audit entry records them too.
+    """
+    now = now or timezone.now()
+    values = validate_report(reporter=reporter, partnership=partnership, now=now, **report)
+    recipient_ids = values.pop("recipients", [])
+    redacted_kinds = sorted(set(values.pop("redacted")) | set(redacted))
     incident = Incident(
         partnership=partnership,
         organisation_id=reporter.organisation_id,
         reported_by=reporter,
-        source=source,
-        external_id=(external_id or "")[:100],
-        category=category,
-        occurred_from=occurred_from,
-        occurred_to=occurred_to,
-        occurred_date=occurred_date,
-        time_bucket=time_bucket,
         reported_at=now,
-        lat=lat,
-        lon=lon,
-        area=leaf,
-        place_type=place_type,
-        description=redaction.text,
-        people_count=_clean_people(people_count),
-        age_group=age_group,
-        police_notified=police_notified,
-        police_reference=(police_reference or "").strip()[:50],
-        needs_follow_up=bool(needs_follow_up),
-        label=label,
         status=Status.NEW,
+        **values,
     )
     incident.save()
     if recipient_ids:
@@ -287,10 +326,10 @@ def report_incident(
         obj=incident,
         request=request,
         data={
-            "source": source,
-            "category": category.code,
-            "label": label,
-            "redacted": sorted({f.kind for f in redaction.findings}),
+            "source": incident.source,
+            "category": incident.category.code,
+            "label": incident.label,
+            "redacted": redacted_kinds,
         },
     )
     return incident
@@ -341,13 +380,15 @@ def correct_incident(*, actor, incident, changes, reason="", request=None, now=N
     """Correct fields of a report (see ``CORRECTABLE``); keeps a revision with old and new
     values; the rollup moves the incident to its new key."""
     now = now or timezone.now()
-    incident = Incident.objects.select_for_update().select_related("organisation").get(
-        pk=incident.pk
+    incident = (
+        Incident.objects.select_for_update().select_related("organisation").get(pk=incident.pk)
     )
     _refuse_change(actor, incident, now)
     unknown = set(changes) - set(CORRECTABLE)
     if unknown:
-        raise ValidationError(_("Fälten %(f)s kan inte ändras.") % {"f": ", ".join(sorted(unknown))})
+        raise ValidationError(
+            _("Fälten %(f)s kan inte ändras.") % {"f": ", ".join(sorted(unknown))}
+        )
     before_key = rollup.key_of(incident)
     merged = {f: getattr(incident, f) for f in CORRECTABLE}
     merged.update(changes)
@@ -365,13 +406,22 @@ def correct_incident(*, actor, incident, changes, reason="", request=None, now=N
         if "occurred_date" in changes and "occurred_from" not in changes:
             merged["occurred_from"] = merged["occurred_to"] = None
         occurred = _clean_time(
-            merged["occurred_from"], merged["occurred_to"], merged["occurred_date"],
-            merged["time_bucket"], now,
+            merged["occurred_from"],
+            merged["occurred_to"],
+            merged["occurred_date"],
+            merged["time_bucket"],
+            now,
         )
     else:
-        occurred = (incident.occurred_from, incident.occurred_to, incident.occurred_date,
-                    incident.time_bucket)
-    label = _clean_choice("label", merged["label"], Label.values, _("Välj hur rapporten får delas."))
+        occurred = (
+            incident.occurred_from,
+            incident.occurred_to,
+            incident.occurred_date,
+            incident.time_bucket,
+        )
+    label = _clean_choice(
+        "label", merged["label"], Label.values, _("Välj hur rapporten får delas.")
+    )
     if label == Label.RED and not incident.recipients.exists():
         raise ValidationError(
             {"label": _("TLP:RED kräver namngivna mottagare; rapportera en ny händelse för det.")}
@@ -385,12 +435,17 @@ def correct_incident(*, actor, incident, changes, reason="", request=None, now=N
         "occurred_to": occurred[1],
         "occurred_date": occurred[2],
         "time_bucket": occurred[3],
-        "place_type": _clean_choice("place_type", merged["place_type"] or "",
-                                    ["", *PlaceType.values], _("Välj en platstyp i listan.")),
+        "place_type": _clean_choice(
+            "place_type",
+            merged["place_type"] or "",
+            ["", *PlaceType.values],
+            _("Välj en platstyp i listan."),
+        ),
         "description": clean_description(merged["description"]).text,
         "people_count": _clean_people(merged["people_count"]),
-        "age_group": _clean_choice("age_group", merged["age_group"], AgeGroup.values,
-                                   _("Välj en åldersgrupp.")),
+        "age_group": _clean_choice(
+            "age_group", merged["age_group"], AgeGroup.values, _("Välj en åldersgrupp.")
+        ),
         "police_notified": merged["police_notified"],
         "police_reference": (merged["police_reference"] or "").strip()[:50],
         "needs_follow_up": bool(merged["needs_follow_up"]),
@@ -424,8 +479,8 @@ def correct_incident(*, actor, incident, changes, reason="", request=None, now=N
 def withdraw_incident(*, actor, incident, reason, request=None, now=None):
     """Withdraw a report (soft delete with a reason); it stops counting."""
     now = now or timezone.now()
-    incident = Incident.objects.select_for_update().select_related("organisation").get(
-        pk=incident.pk
+    incident = (
+        Incident.objects.select_for_update().select_related("organisation").get(pk=incident.pk)
     )
     _refuse_change(actor, incident, now)
     reason = (reason or "").strip()
@@ -436,12 +491,20 @@ def withdraw_incident(*, actor, incident, reason, request=None, now=None):
     incident.withdrawn_reason = redact(reason).text[:1000]
     incident.save(update_fields=["withdrawn_at", "withdrawn_reason", "updated_at"])
     IncidentRevision.objects.create(
-        incident=incident, changed_by=actor, changed_at=now,
-        changes={"withdrawn": [False, True]}, reason=incident.withdrawn_reason,
+        incident=incident,
+        changed_by=actor,
+        changed_at=now,
+        changes={"withdrawn": [False, True]},
+        reason=incident.withdrawn_reason,
     )
     rollup.apply(rollup.change(before_key, None))
-    record("incident.withdraw", actor=actor, partnership=incident.partnership, obj=incident,
-           request=request)
+    record(
+        "incident.withdraw",
+        actor=actor,
+        partnership=incident.partnership,
+        obj=incident,
+        request=request,
+    )
     return incident
 
 
@@ -454,6 +517,11 @@ def mark_reviewed(*, actor, incident, request=None):
         return incident
     incident.status = Status.REVIEWED
     incident.save(update_fields=["status", "updated_at"])
-    record("incident.review", actor=actor, partnership=incident.partnership, obj=incident,
-           request=request)
+    record(
+        "incident.review",
+        actor=actor,
+        partnership=incident.partnership,
+        obj=incident,
+        request=request,
+    )
     return incident

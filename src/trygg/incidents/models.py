@@ -233,7 +233,7 @@ class Incident(models.Model):
         ordering = ["-occurred_date", "-occurred_from", "-id"]
         constraints = [
             models.UniqueConstraint(
-                fields=["partnership", "source", "external_id"],
+                fields=["partnership", "organisation", "source", "external_id"],
                 condition=~Q(external_id=""),
                 name="incident_unique_external_id",
             ),

@@ -165,7 +165,11 @@ def _clean_recipients(partnership, label, recipients, reporter):
     ids = [r.pk if isinstance(r, User) else r for r in recipients]
     members = set(
         Membership.objects.filter(
-            partnership=partnership, is_active=True, user_id__in=ids, role__in=DETAIL_ROLES
+            partnership=partnership,
+            is_active=True,
+            user__is_active=True,
+            user_id__in=ids,
+            role__in=DETAIL_ROLES,
         ).values_list("user_id", flat=True)
     )
     if set(ids) - members:
@@ -396,9 +400,8 @@ def correct_incident(*, actor, incident, changes, reason="", request=None, now=N
     category = _clean_category(partnership, merged["category"])
     point_changed = "lat" in changes or "lon" in changes
     if point_changed or "area" in changes:
-        lat, lon, leaf = _clean_place(
-            partnership, merged["lat"], merged["lon"], None if point_changed else merged["area"]
-        )
+        # A point decides the area; clearing the point falls back to the area given.
+        lat, lon, leaf = _clean_place(partnership, merged["lat"], merged["lon"], merged["area"])
     else:
         lat, lon, leaf = incident.lat, incident.lon, incident.area
     time_fields = {"occurred_from", "occurred_to", "occurred_date", "time_bucket"}

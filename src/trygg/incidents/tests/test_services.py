@@ -168,3 +168,22 @@ def test_withdrawing_needs_a_reason_and_stops_the_count(world):
         correct_incident(
             actor=world.users["coordinator"], incident=incident, changes={"description": "x"}
         )
+
+
+def test_a_correction_can_replace_the_point_with_an_area(world):
+    incident = report(world)
+    correct_incident(
+        actor=world.users["reporter"],
+        incident=incident,
+        changes={"lat": None, "lon": None, "area": world.area_p},
+    )
+    incident.refresh_from_db()
+    assert (incident.lat, incident.lon, incident.area) == (None, None, world.area_p)
+
+
+def test_an_inactive_user_cannot_be_a_red_recipient(world):
+    coordinator = world.users["coordinator"]
+    coordinator.is_active = False
+    coordinator.save()
+    with pytest.raises(ValidationError, match="Mottagarna"):
+        report(world, label=Label.RED, recipients=[coordinator])

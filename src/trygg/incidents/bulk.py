@@ -1,0 +1,620 @@
+"""Bulk writes of incidents (imports, DESIGN.md §4): validate every row in Python first,
+then write everything in one transaction with batched inserts and updates, one aggregated
+rollup change and one audit entry.
+
+Rows are plain dicts (see :func:`import_incidents`); the rules are those of
+``services.report_incident``: the category is an active leaf of the partnership's taxonomy,
+the point lies inside the municipality (located for all rows at once with the vectorised
+area index), the time is never in the future, descriptions are redacted.
+
+Upserts: a row's ``external_id`` identifies it within (partnership, organisation,
+source); importing the same id again updates the incident (with an ``IncidentRevision`` and the ids listed in the
+audit entry) instead of creating a duplicate. A row without an id gets a fingerprint,
+``"fp:" + sha256(organisation id | category code | occurred (ISO start time, or date and
+time-of-day bucket) | lat and lon rounded to 4 decimals (about 10 m), or the area id |
+description, redacted, whitespace collapsed and casefolded)[:32]``: importing the same
+row again then finds it, while a row changed in any of these fields becomes a new incident
+(give the file an id column to correct rows by re-importing).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections import Counter
+from dataclasses import dataclass, field
+
+import numpy as np
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from trygg.audit.services import record
+from trygg.core.models import Membership, Participation, Role
+from trygg.geo.models import Area
+from trygg.geo.services import leaf_area_index
+from trygg.imports.parsing import RowProblem
+
+from . import rollup
+from .models import (
+    AgeGroup,
+    Category,
+    Incident,
+    IncidentRevision,
+    Label,
+    PlaceType,
+    Source,
+    Status,
+    TimeBucket,
+)
+from .redaction import redact
+from .services import CLOCK_SKEW, MAX_DESCRIPTION
+
+IMPORT_ROLES = frozenset({Role.REPORTER, Role.COORDINATOR, Role.ORG_ADMIN, Role.PARTNERSHIP_ADMIN})
+# Roles that may import on behalf of another organisation of the partnership.
+ON_BEHALF_ROLES = frozenset({Role.COORDINATOR, Role.PARTNERSHIP_ADMIN})
+IMPORT_LABELS = (Label.CLEAR, Label.GREEN, Label.AMBER, Label.AMBER_STRICT)
+BATCH_SIZE = 1000
+# Choices as sets once (an enum's ``.values`` rebuilds its list on every call).
+_BUCKETS = frozenset(("", *TimeBucket.values))
+_PLACE_TYPES = frozenset(("", *PlaceType.values))
+_AGE_GROUPS = frozenset(AgeGroup.values)
+# Fields an import sets and a re-import may change.
+UPDATABLE = (
+    "category_id",
+    "lat",
+    "lon",
+    "area_id",
+    "place_type",
+    "occurred_from",
+    "occurred_date",
+    "time_bucket",
+    "description",
+    "people_count",
+    "age_group",
+    "police_notified",
+    "label",
+)
+
+
+@dataclass
+class BulkResult:
+    created: list = field(default_factory=list)  # incident ids
+    updated: list = field(default_factory=list)  # incident ids
+    unchanged: list = field(default_factory=list)  # incident ids
+    duplicates: list = field(default_factory=list)  # row numbers repeating an earlier row
+    problems: list = field(default_factory=list)  # RowProblem
+    rejected_rows: list = field(default_factory=list)  # row numbers with problems
+    redacted_rows: int = 0
+    written: bool = False
+
+    @property
+    def ok(self):
+        return not self.problems
+
+    def summary(self):
+        return {
+            "created": len(self.created),
+            "updated": len(self.updated),
+            "unchanged": len(self.unchanged),
+            "duplicates": len(self.duplicates),
+            "rejected": len(self.rejected_rows),
+            "redacted": self.redacted_rows,
+            "written": self.written,
+        }
+
+
+def id_ranges(ids):
+    """[1, 2, 3, 7] -> [[1, 3], [7, 7]]: ids listed compactly for audit entries."""
+    ranges = []
+    for i in sorted(ids):
+        if ranges and i == ranges[-1][1] + 1:
+            ranges[-1][1] = i
+        else:
+            ranges.append([i, i])
+    return ranges
+
+
+def fingerprint(organisation_id, category_code, occurred, lat, lon, area_id, description):
+    place = f"{lat:.4f},{lon:.4f}" if lat is not None else f"area:{area_id}"
+    text = " ".join((description or "").split()).casefold()
+    raw = "|".join([str(organisation_id), category_code, occurred, place, text])
+    return "fp:" + hashlib.sha256(raw.encode()).hexdigest()[:32]
+
+
+def check_importer(actor, partnership, organisation):
+    """ValidationError unless ``actor`` may import for ``organisation`` in ``partnership``.
+    ``actor=None`` is the operator at the command line."""
+    if organisation is None:
+        raise ValidationError(_("Välj vilken organisation händelserna kommer från."))
+    if organisation.is_system:
+        raise ValidationError(_("Det går inte att importera händelser för systemorganisationer."))
+    top = organisation.parent_id or organisation.pk
+    if not Participation.objects.filter(
+        partnership=partnership, organisation_id__in={organisation.pk, top}
+    ).exists():
+        raise ValidationError(
+            _("%(org)s deltar inte i %(partnership)s.")
+            % {"org": organisation, "partnership": partnership.name}
+        )
+    if actor is None:
+        return
+    membership = Membership.objects.filter(
+        user=actor, partnership=partnership, is_active=True
+    ).first()
+    if membership is None or membership.role not in IMPORT_ROLES:
+        raise ValidationError(_("Du har ingen roll i den här samverkan som får importera."))
+    if actor.organisation_id != organisation.pk and membership.role not in ON_BEHALF_ROLES:
+        raise ValidationError(_("Du kan bara importera händelser för din egen organisation."))
+
+
+def _as_datetime(value):
+    if value in (None, ""):
+        return None
+    if isinstance(value, str):
+        value = dt.datetime.fromisoformat(value)
+    if not isinstance(value, dt.datetime):
+        raise ValueError
+    return value
+
+
+def _as_date(value):
+    if value in (None, ""):
+        return None
+    if isinstance(value, str):
+        return dt.date.fromisoformat(value[:10])
+    if isinstance(value, dt.datetime):
+        return value.date()
+    return value
+
+
+class _Categories:
+    def __init__(self, partnership):
+        self.by_code = {}
+        for c in Category.objects.filter(partnership__isnull=True):
+            self.by_code[c.code.casefold()] = c
+        for c in Category.objects.filter(partnership=partnership):
+            self.by_code[c.code.casefold()] = c
+        self.by_label = {}
+        for c in self.by_code.values():
+            self.by_label.setdefault(c.label_sv.casefold(), c)
+
+    def get(self, code):
+        key = str(code or "").strip().casefold()
+        return self.by_code.get(key) or self.by_label.get(key)
+
+
+class _Areas:
+    def __init__(self, partnership):
+        self.by_name = {}
+        for a in Area.objects.filter(partnership=partnership).select_related("parent"):
+            for key in (a.name.casefold(), a.code.casefold()):
+                current = self.by_name.get(key)
+                # a RegSO area wins over a place of the same name; both over a district
+                if current is None or _AREA_PREF[a.kind] < _AREA_PREF[current.kind]:
+                    self.by_name[key] = a
+
+    def get(self, name):
+        return self.by_name.get(str(name).strip().casefold())
+
+
+_AREA_PREF = {
+    Area.Kind.REGSO: 0,
+    Area.Kind.MUNICIPALITY: 1,
+    Area.Kind.PLACE: 2,
+    Area.Kind.DISTRICT: 3,
+}
+
+
+def validate_rows(*, partnership, organisation, rows, now=None):
+    """Check every row; returns (cleaned rows as dicts of model values, problems).
+
+    A cleaned row keeps ``row_number`` and has the model's field values (``category``,
+    ``area_id``...) and its ``external_id`` (given, or the fingerprint)."""
+    now = now or timezone.now()
+    tz = timezone.get_current_timezone()
+    today = timezone.localdate(now, tz)
+    categories = _Categories(partnership)
+    areas = _Areas(partnership)
+    problems = []
+    cleaned = []
+    points = []  # (index in cleaned, lon, lat)
+    for raw in rows:
+        n = raw.get("row_number", 0)
+        row_problems = []
+
+        def bad(column, message, n=n, row_problems=row_problems):
+            row_problems.append(RowProblem(n, column, message))
+
+        for p in raw.get("problems", ()):
+            bad(p["column"], p["message"])
+        c = {"row_number": n}
+        # category
+        word = raw.get("category_word") or raw.get("category")
+        category = categories.get(raw.get("category"))
+        if not raw.get("category"):
+            if not row_problems:
+                bad("category", _("Händelsetyp saknas."))
+        elif category is None:
+            bad(
+                "category",
+                _(
+                    "Händelsetypen %(word)s finns inte i samverkans lista; koppla den till en "
+                    "händelsetyp."
+                )
+                % {"word": word},
+            )
+        elif not category.is_active:
+            bad("category", _("Händelsetypen %(word)s används inte längre.") % {"word": word})
+        elif category.parent_id is None:
+            bad(
+                "category",
+                _("%(word)s är en grupp; välj en händelsetyp inom gruppen.") % {"word": word},
+            )
+        c["category"] = category
+        # time
+        try:
+            occurred_from = _as_datetime(raw.get("occurred_from"))
+            occurred_date = _as_date(raw.get("occurred_date"))
+        except (TypeError, ValueError):
+            occurred_from = occurred_date = None
+            bad("date", _("Datumet känns inte igen."))
+        bucket = raw.get("time_bucket") or ""
+        if occurred_from is not None:
+            if timezone.is_naive(occurred_from):
+                occurred_from = timezone.make_aware(occurred_from, tz)
+            if occurred_from > now + CLOCK_SKEW:
+                bad("date", _("Tidpunkten kan inte ligga i framtiden."))
+            occurred_date = timezone.localtime(occurred_from, tz).date()
+            bucket = ""
+        elif occurred_date is not None:
+            if occurred_date > today:
+                bad("date", _("Datumet kan inte ligga i framtiden."))
+            if bucket not in _BUCKETS:
+                bad("time_bucket", _("Välj morgon, dag, kväll eller natt."))
+        elif not any(p.row_number == n for p in row_problems):
+            bad("date", _("Ange när händelsen inträffade."))
+        if occurred_date is not None and occurred_date.year < 2000:
+            bad("date", _("Datumet %(d)s är orimligt gammalt.") % {"d": occurred_date})
+        c.update(occurred_from=occurred_from, occurred_date=occurred_date, time_bucket=bucket)
+        # place
+        lat, lon = raw.get("lat"), raw.get("lon")
+        c["lat"] = c["lon"] = None
+        c["area_id"] = None
+        if lat is not None and lon is not None:
+            try:
+                c["lat"], c["lon"] = float(lat), float(lon)
+                points.append((len(cleaned), c["lon"], c["lat"]))
+            except (TypeError, ValueError):
+                bad("x", _("Koordinaterna måste vara tal."))
+        elif raw.get("area"):
+            area = areas.get(raw["area"])
+            if area is not None and area.kind == Area.Kind.PLACE:
+                area = area.parent
+            if area is None:
+                bad(
+                    "area",
+                    _(
+                        "Området %(name)s finns inte i samverkan. Ange ett RegSO-område eller "
+                        "koordinater."
+                    )
+                    % {"name": raw["area"]},
+                )
+            elif area.kind == Area.Kind.DISTRICT:
+                bad(
+                    "area",
+                    _("%(name)s är en kommundel; ange ett RegSO-område inom den eller koordinater.")
+                    % {"name": area.name},
+                )
+            else:
+                c["area_id"] = area.pk
+        elif not row_problems:
+            bad("area", _("Platsen saknas: ange koordinater (X och Y) eller ett område."))
+        # the rest
+        place_type = raw.get("place_type") or ""
+        if place_type not in _PLACE_TYPES:
+            bad("place_type", _("Välj en platstyp i listan."))
+        age_group = raw.get("age_group") or AgeGroup.UNKNOWN
+        if age_group not in _AGE_GROUPS:
+            bad("age_group", _("Välj en åldersgrupp."))
+        label = raw.get("label") or Label.GREEN
+        if label == Label.RED:
+            bad(
+                "label", _("TLP:RED kan inte importeras; rapportera sådana händelser i formuläret.")
+            )
+        elif label not in IMPORT_LABELS:
+            bad("label", _("Välj hur rapporten får delas."))
+        people = raw.get("people_count")
+        if people not in (None, ""):
+            try:
+                people = int(people)
+                if not 0 <= people <= 1000:
+                    raise ValueError
+            except (TypeError, ValueError):
+                bad("people_count", _("Antal inblandade måste vara ett heltal mellan 0 och 1000."))
+                people = None
+        else:
+            people = None
+        description = (raw.get("description") or "").strip()
+        if len(description) > MAX_DESCRIPTION:
+            bad(
+                "description",
+                _("Beskrivningen får vara högst %(n)s tecken.") % {"n": MAX_DESCRIPTION},
+            )
+        redaction = redact(description)
+        police = raw.get("police_notified")
+        c.update(
+            place_type=place_type,
+            age_group=age_group,
+            label=label,
+            people_count=people,
+            description=redaction.text,
+            police_notified=police if police in (True, False) else None,
+            redacted=bool(redaction.findings),
+            external_id=str(raw.get("external_id") or "").strip(),
+        )
+        if len(c["external_id"]) > 100:
+            bad("external_id", _("Id:t får vara högst 100 tecken."))
+        problems.extend(row_problems)
+        c["ok"] = not row_problems
+        cleaned.append(c)
+
+    if points:
+        index = leaf_area_index(partnership)
+        lons = np.array([p[1] for p in points])
+        lats = np.array([p[2] for p in points])
+        keys = index.assign(lons, lats) if len(index) else [None] * len(points)
+        for (i, lon, lat), key in zip(points, keys, strict=True):
+            if key is None:
+                c = cleaned[i]
+                problems.append(
+                    RowProblem(
+                        c["row_number"],
+                        "x",
+                        _("Platsen (%(lat).5f, %(lon).5f) ligger utanför %(municipality)s kommun.")
+                        % {"lat": lat, "lon": lon, "municipality": partnership.municipality_name},
+                    )
+                )
+                c["ok"] = False
+            else:
+                cleaned[i]["area_id"] = int(key)
+
+    for c in cleaned:
+        if c["ok"] and not c["external_id"]:
+            occurred = (
+                c["occurred_from"].isoformat()
+                if c["occurred_from"]
+                else f"{c['occurred_date'].isoformat()} {c['time_bucket']}"
+            )
+            c["external_id"] = fingerprint(
+                organisation.pk,
+                c["category"].code,
+                occurred,
+                c["lat"],
+                c["lon"],
+                c["area_id"],
+                c["description"],
+            )
+    problems.sort(key=lambda p: p.row_number)
+    return cleaned, problems
+
+
+def _values(c):
+    return {
+        "category_id": c["category"].pk,
+        "lat": c["lat"],
+        "lon": c["lon"],
+        "area_id": c["area_id"],
+        "place_type": c["place_type"],
+        "occurred_from": c["occurred_from"],
+        "occurred_date": c["occurred_date"],
+        "time_bucket": c["time_bucket"],
+        "description": c["description"],
+        "people_count": c["people_count"],
+        "age_group": c["age_group"],
+        "police_notified": c["police_notified"],
+        "label": c["label"],
+    }
+
+
+def _json(value):
+    if isinstance(value, dt.datetime) and timezone.is_aware(value):
+        return value.astimezone(dt.UTC).isoformat()
+    if isinstance(value, dt.datetime | dt.date):
+        return value.isoformat()
+    return value
+
+
+def import_incidents(
+    *,
+    actor,
+    partnership,
+    organisation,
+    rows,
+    source=Source.IMPORT,
+    only_valid=False,
+    request=None,
+    now=None,
+    job_id=None,
+    progress=None,
+):
+    """Import ``rows`` (dicts) for ``organisation``; returns a :class:`BulkResult`.
+
+    A row has ``row_number`` (for messages), ``category`` (a code, or a label), a place
+    (``lat``/``lon`` in WGS84, or ``area``: a RegSO area's name or code), a time
+    (``occurred_from``, a datetime or ISO string; or ``occurred_date`` with an optional
+    ``time_bucket``), and optionally ``description``, ``place_type``, ``age_group``,
+    ``people_count``, ``police_notified``, ``label`` (default GREEN; RED is refused) and
+    ``external_id``. Rows may carry ``problems`` found while parsing.
+
+    If any row has a problem and ``only_valid`` is false, nothing is written and the
+    result lists every problem. With ``only_valid`` the valid rows are written and the
+    others listed in ``rejected_rows``.
+    """
+    now = now or timezone.now()
+    check_importer(actor, partnership, organisation)
+    if source not in (Source.IMPORT, Source.API):
+        raise ValidationError(_("Okänd källa."))
+    rows = list(rows)
+    if not rows:
+        raise ValidationError(_("Det finns inga rader att importera."))
+    cleaned, problems = validate_rows(
+        partnership=partnership, organisation=organisation, rows=rows, now=now
+    )
+    result = BulkResult(problems=problems)
+    result.rejected_rows = sorted({p.row_number for p in problems})
+    if problems and not only_valid:
+        return result
+    valid = [c for c in cleaned if c["ok"]]
+
+    with transaction.atomic():
+        # duplicates inside the file: the same id twice
+        first_of = {}
+        unique = []
+        for c in valid:
+            earlier = first_of.get(c["external_id"])
+            if earlier is None:
+                first_of[c["external_id"]] = c
+                unique.append(c)
+            elif _values(earlier) == _values(c):
+                result.duplicates.append(c["row_number"])
+            else:
+                p = RowProblem(
+                    c["row_number"],
+                    "external_id",
+                    _("Id:t %(id)s finns redan på rad %(row)s med andra uppgifter.")
+                    % {"id": c["external_id"], "row": earlier["row_number"]},
+                )
+                result.problems.append(p)
+                result.rejected_rows.append(c["row_number"])
+        ids = list(first_of)
+        existing = {}
+        for start in range(0, len(ids), 2000):
+            # .exclude(external_id="") repeats the unique index's condition, so that the
+            # (partial) index is used for the lookup
+            for incident in (
+                Incident.objects.select_for_update()
+                .filter(
+                    partnership=partnership,
+                    organisation=organisation,
+                    source=source,
+                    external_id__in=ids[start : start + 2000],
+                )
+                .exclude(external_id="")
+            ):
+                existing[incident.external_id] = incident
+        to_create, to_update = [], []
+        for c in unique:
+            incident = existing.get(c["external_id"])
+            if incident is None:
+                to_create.append(c)
+                continue
+            if incident.withdrawn_at is not None:
+                problem = _("Händelsen med id %(id)s är återkallad och importeras inte igen.")
+            else:
+                to_update.append((c, incident))
+                continue
+            result.problems.append(
+                RowProblem(c["row_number"], "external_id", problem % {"id": c["external_id"]})
+            )
+            result.rejected_rows.append(c["row_number"])
+        result.problems.sort(key=lambda p: p.row_number)
+        result.rejected_rows = sorted(set(result.rejected_rows))
+        if result.problems and not only_valid:
+            return result
+
+        deltas = Counter()
+        new = [
+            Incident(
+                partnership=partnership,
+                organisation=organisation,
+                reported_by=actor,
+                source=source,
+                external_id=c["external_id"],
+                reported_at=now,
+                status=Status.NEW,
+                **_values(c),
+            )
+            for c in to_create
+        ]
+        total = len(new) + len(to_update)
+        done = 0
+        for start in range(0, len(new), BATCH_SIZE):
+            batch = new[start : start + BATCH_SIZE]
+            Incident.objects.bulk_create(batch)
+            done += len(batch)
+            if progress:
+                progress(done, total)
+        if new and new[0].pk is None:  # a backend that does not return ids
+            by_ext = dict(
+                Incident.objects.filter(
+                    partnership=partnership,
+                    organisation=organisation,
+                    source=source,
+                    external_id__in=[i.external_id for i in new],
+                ).values_list("external_id", "pk")
+            )
+            for incident in new:
+                incident.pk = incident.id = by_ext[incident.external_id]
+        for incident in new:
+            deltas[rollup.key_of(incident)] += 1
+        result.created = [i.pk for i in new]
+
+        changed, revisions = [], []
+        for c, incident in to_update:
+            wanted = _values(c)
+            diff = {}
+            for f, value in wanted.items():
+                old = getattr(incident, f)
+                if _json(old) != _json(value):
+                    diff[f.removesuffix("_id")] = [_json(old), _json(value)]
+            if not diff:
+                result.unchanged.append(incident.pk)
+                continue
+            before = rollup.key_of(incident)
+            for f, value in wanted.items():
+                setattr(incident, f, value)
+            incident.updated_at = now
+            deltas.update(rollup.change(before, rollup.key_of(incident)))
+            changed.append(incident)
+            revisions.append(
+                IncidentRevision(
+                    incident=incident,
+                    changed_by=actor,
+                    changed_at=now,
+                    changes=diff,
+                    reason=_("Ändrad genom ny import."),
+                )
+            )
+        if changed:
+            Incident.objects.bulk_update(
+                changed, [*UPDATABLE, "updated_at"], batch_size=BATCH_SIZE // 2
+            )
+            IncidentRevision.objects.bulk_create(revisions, batch_size=BATCH_SIZE)
+        result.updated = [i.pk for i in changed]
+        if progress:
+            progress(total, total)
+        rollup.apply(deltas)
+        result.redacted_rows = sum(1 for c in unique if c["redacted"])
+        result.written = bool(new or changed)
+        record(
+            "incident.import",
+            actor=actor,
+            partnership=partnership,
+            organisation=organisation,
+            object_type="incidents.incident",
+            request=request,
+            data={
+                "source": source,
+                "job": job_id,
+                "only_valid": only_valid,
+                "created_ids": id_ranges(result.created),
+                "updated_ids": id_ranges(result.updated),
+                "unchanged": len(result.unchanged),
+                "duplicates": len(result.duplicates),
+                "rejected_rows": len(result.rejected_rows),
+                "redacted_rows": result.redacted_rows,
+            },
+        )
+    return result

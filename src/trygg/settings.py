@@ -326,5 +326,8 @@ LOGGING = {
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
 
+# Absolute address of the service, for links in e-mails sent without a request.
+TRYGG_BASE_URL = os.environ.get("TRYGG_BASE_URL", "").rstrip("/")
+
 # Shown in the banner of the local demo.
 TRYGG_DEMO_MODE = DEBUG

@@ -1,10 +1,21 @@
 from django.urls import include, path
+from django.views.generic import RedirectView
 from django.views.i18n import set_language
+
+from trygg.api.api import api
 
 urlpatterns = [
     path("konto/", include("allauth.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("karta/", include("trygg.geo.urls")),
+    path(
+        "rapportera/",
+        RedirectView.as_view(pattern_name="incidents:report", query_string=True),
+        name="report_shortcut",
+    ),
     path("handelser/", include("trygg.incidents.urls")),
+    path("importera/", include("trygg.imports.urls")),
+    path("api/v1/", api.urls),
+    path("api-nycklar/", include("trygg.api.urls")),
     path("", include("trygg.core.urls")),
 ]

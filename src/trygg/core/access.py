@@ -23,6 +23,8 @@ MEMBER = "member"  # logged in with one of `roles` in the current partnership
 
 ALL_ROLES = frozenset(Role)
 DETAILS = frozenset(DETAIL_ROLES)
+# Roles that import incident files (reporting roles; analysts analyse, they do not report).
+IMPORTERS = frozenset({Role.REPORTER, Role.COORDINATOR, Role.ORG_ADMIN, Role.PARTNERSHIP_ADMIN})
 
 
 @dataclass(frozen=True)
@@ -94,6 +96,36 @@ _ALLAUTH_AUTHENTICATED = [
 ACCESS = {
     **{name: public() for name in _ALLAUTH_PUBLIC},
     **{name: authenticated() for name in _ALLAUTH_AUTHENTICATED},
+    # Partner API (trygg.api, django-ninja): the API checks the bearer token itself and
+    # answers 401 (problem+json) without a valid one, so these pass through to it; rows
+    # via Incident.objects.visible_to(the token's service user, the token's partnership).
+    **{
+        f"api:{name}": public("bearer token checked by the API; visible_to(service user)")
+        for name in (
+            "incident_list",
+            "incident_create",
+            "incident_detail",
+            "incident_update",
+            "incident_withdraw",
+            "category_list",
+            "area_list",
+        )
+    },
+    "api:openapi-json": public("the API's OpenAPI document: no data"),
+    "api:openapi-view": public("the API's documentation page: no data"),
+    "api:api-root": public("ninja's root URL: always 404"),
+    "api_tokens:list": members(
+        {Role.ORG_ADMIN, Role.PARTNERSHIP_ADMIN},
+        "tokens of the user's own organisation (and its units) in the current partnership",
+    ),
+    "api_tokens:create": members(
+        {Role.ORG_ADMIN, Role.PARTNERSHIP_ADMIN},
+        "for the user's own organisation (and its units); api.services.create_token",
+    ),
+    "api_tokens:revoke": members(
+        {Role.ORG_ADMIN, Role.PARTNERSHIP_ADMIN},
+        "own organisation's tokens in the current partnership, else 404; POST revokes",
+    ),
     "set_language": public(),
     "core:health": public(),
     "core:accessibility": public(),
@@ -106,6 +138,40 @@ ACCESS = {
     "geo:areas_geojson": members(ALL_ROLES, "areas of the current partnership"),
     "incidents:list": members(
         DETAILS, "Incident.objects.visible_to(user, partnership): label rules of DESIGN.md §5"
+    ),
+    **{
+        f"imports:{name}": members(
+            IMPORTERS,
+            "" if name == "start" else "ImportJob of the current partnership and user only (404)",
+        )
+        for name in ("start", "columns", "categories", "check", "status", "rejected")
+    },
+    "report_shortcut": public("a redirect to incidents:report, which applies its own rule"),
+    "incidents:report": members(
+        DETAILS, "writes through services.report_incident for the current partnership"
+    ),
+    "incidents:report_receipt": members(
+        DETAILS, "visible_to(user, partnership) and reported by the user, else 404"
+    ),
+    "incidents:map": members(DETAILS, "the list's selection, Incident.objects.visible_to"),
+    "incidents:map_geojson": members(
+        DETAILS, "points of the list's selection via visible_to; at most 17 weeks, 5,000 points"
+    ),
+    "incidents:export_csv": members(DETAILS, "the list's selection via visible_to; audited"),
+    "incidents:export_xlsx": members(DETAILS, "the list's selection via visible_to; audited"),
+    "incidents:detail": members(
+        DETAILS, "visible_to, else 404 (existence not revealed); the read is audited"
+    ),
+    "incidents:edit": members(DETAILS, "visible_to, else 404; services.may_change, else 403"),
+    "incidents:withdraw": members(DETAILS, "visible_to, else 404; services.may_change, else 403"),
+    "incidents:answer": members(
+        DETAILS, "visible_to, else 404; POST only; only the reporter answers (triage)"
+    ),
+    "incidents:triage": members({Role.COORDINATOR}, "visible_to: new and follow-up reports"),
+    "incidents:review": members({Role.COORDINATOR}, "visible_to, else 404; POST only"),
+    "incidents:ask": members({Role.COORDINATOR}, "visible_to, else 404; POST only"),
+    "incidents:clear_follow_up": members(
+        {Role.COORDINATOR}, "visible_to, else 404; POST only; via correct_incident"
     ),
 }
 

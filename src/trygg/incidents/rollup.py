@@ -61,8 +61,12 @@ def apply(deltas):
     rows = [(*key, n) for key, n in sorted(deltas.items(), key=lambda kv: repr(kv[0]))]
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.executemany(sql, rows)
-        if any(n < 0 for n in deltas.values()):
-            cursor.execute(f"DELETE FROM {qn(table)} WHERE {qn('count')} = 0")
+        emptied = [key for key, n in deltas.items() if n < 0]
+        if emptied:
+            where = " AND ".join(f"{qn(c)} = %s" for c in columns)
+            cursor.executemany(
+                f"DELETE FROM {qn(table)} WHERE {where} AND {qn('count')} = 0", emptied
+            )
 
 
 def change(before, after):
@@ -110,11 +114,7 @@ def stored_counts(partnership_ids=None):
     rows = IncidentCount.objects.all()
     if partnership_ids is not None:
         rows = rows.filter(partnership_id__in=partnership_ids)
-    return {
-        tuple(r[:-1]): r[-1]
-        for r in rows.values_list(*KEY_FIELDS, "count")
-        if r[-1] != 0
-    }
+    return {tuple(r[:-1]): r[-1] for r in rows.values_list(*KEY_FIELDS, "count") if r[-1] != 0}
 
 
 @transaction.atomic
@@ -126,8 +126,10 @@ def rebuild(partnership_ids=None):
     existing._raw_delete(existing.db)
     counts = direct_counts(partnership_ids)
     IncidentCount.objects.bulk_create(
-        (IncidentCount(**dict(zip(KEY_FIELDS, key, strict=True)), count=n)
-         for key, n in counts.items()),
+        (
+            IncidentCount(**dict(zip(KEY_FIELDS, key, strict=True)), count=n)
+            for key, n in counts.items()
+        ),
         batch_size=2000,
     )
     return len(counts)

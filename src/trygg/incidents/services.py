@@ -6,6 +6,7 @@ Validation errors are Django ``ValidationError``s keyed by field, in plain Swedi
 """
 
 import datetime as dt
+from functools import partial
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
@@ -18,7 +19,7 @@ from trygg.core.models import DETAIL_ROLES, Membership, Role
 from trygg.geo.models import Area
 from trygg.geo.services import assign_leaf_area
 
-from . import rollup
+from . import rollup, triage
 from .models import (
     AgeGroup,
     Category,
@@ -31,6 +32,7 @@ from .models import (
     TimeBucket,
 )
 from .redaction import redact
+from .visibility import may_see
 
 REPORTER_CORRECTION_DAYS = 7
 CLOCK_SKEW = dt.timedelta(minutes=5)
@@ -336,6 +338,8 @@ def report_incident(*, reporter, partnership, request=None, now=None, redacted=(
             "redacted": redacted_kinds,
         },
     )
+    base_url = request.build_absolute_uri("/").rstrip("/") if request is not None else None
+    transaction.on_commit(partial(triage.notify_acute, incident, base_url=base_url), robust=True)
     return incident
 
 
@@ -349,7 +353,7 @@ def may_change(user, incident, now=None):
     if membership is None:
         return False
     if membership.role in TRIAGE_ROLES:
-        return True
+        return may_see(user, membership, incident)
     now = now or timezone.now()
     return (
         incident.reported_by_id == user.pk
@@ -516,6 +520,8 @@ def mark_reviewed(*, actor, incident, request=None):
     membership = active_membership(actor, incident.partnership)
     if membership is None or membership.role not in TRIAGE_ROLES:
         raise ValidationError(_("Bara trygghetssamordnare granskar rapporter."))
+    if not may_see(actor, membership, incident):
+        raise ValidationError(_("Du får inte se den här rapporten."))
     if incident.status != Status.NEW:
         return incident
     incident.status = Status.REVIEWED

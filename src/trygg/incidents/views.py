@@ -1,27 +1,49 @@
-import datetime
-import re
+"""Incident pages: the list with filters, map and exports of the same selection, the
+detail page with corrections and withdrawal, and the coordinators' triage inbox.
 
+Every query of incidents starts from ``Incident.objects.visible_to(user, partnership)``;
+an incident the user may not see is a 404, never a 403, so its existence is not revealed.
+Writes go through the service functions (``services``, ``triage``).
+"""
+
+import datetime
+
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.shortcuts import render
+from django.db.models import Q
+from django.http import HttpResponse, HttpResponseNotAllowed, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from .models import Incident
+from trygg.audit.services import record
+from trygg.geo.models import Area
 
-WEEK_PARAM = re.compile(r"^(\d{4})-W(\d{1,2})$")
+from . import export, filters, services, triage
+from .filters import parse_iso_week
+from .models import (
+    AgeGroup,
+    Category,
+    Incident,
+    IncidentRevision,
+    Label,
+    PlaceType,
+    ReporterQuestion,
+    Status,
+    TimeBucket,
+)
+
 WEEK_CHOICES = 26  # weeks offered in the filter, counting back from the current one
+PAGE_SIZE = 50
+MAP_MAX_WEEKS = 17  # DESIGN.md §4: a page reads at most 17 weeks of incidents
+MAP_MAX_POINTS = 5000
 
-
-def parse_iso_week(value):
-    """'2026-W48' -> (monday, sunday) of that ISO week, or None if it is no ISO week."""
-    match = WEEK_PARAM.match(value.strip())
-    if not match:
-        return None
-    try:
-        monday = datetime.date.fromisocalendar(int(match[1]), int(match[2]), 1)
-    except ValueError:
-        return None
-    return monday, monday + datetime.timedelta(days=6)
+__all__ = ["parse_iso_week"]
 
 
 def week_choices(selected=""):
@@ -40,38 +62,732 @@ def week_choices(selected=""):
     return weeks
 
 
-def incident_list(request):
-    incidents = (
-        Incident.objects.visible_to(request.user, request.partnership)
-        .active()
-        .select_related("category", "area", "organisation__parent")
-        .order_by("-occurred_date", "-occurred_from", "-id")
-    )
-    week = request.GET.get("vecka", "").strip()
-    week_error = ""
-    selected_week = None
-    if week:
-        bounds = parse_iso_week(week)
-        if bounds is None:
-            week_error = _("Välj en vecka i listan.")
-            week = ""
+def visible(request):
+    return Incident.objects.visible_to(request.user, request.partnership)
+
+
+def _method_not_allowed_unless_post(request):
+    return None if request.method == "POST" else HttpResponseNotAllowed(["POST"])
+
+
+# --- the list, its map and its exports ------------------------------------------------
+
+
+SORT_LABELS = {
+    "datum": gettext_lazy("Datum"),
+    "kategori": gettext_lazy("Händelsetyp och beskrivning"),
+    "omrade": gettext_lazy("Område"),
+    "organisation": gettext_lazy("Rapporterande organisation"),
+}
+
+
+def _sort_headers(selection):
+    current = selection.sort
+    headers = {}
+    for key, label in SORT_LABELS.items():
+        if current.lstrip("-") == key:
+            aria = "descending" if current.startswith("-") else "ascending"
+            nxt = key if current.startswith("-") else f"-{key}"
         else:
-            monday, sunday = bounds
-            week = f"{monday.isocalendar().year}-W{monday.isocalendar().week:02d}"
-            selected_week = {"monday": monday, "sunday": sunday, "week": monday.isocalendar().week}
-            incidents = incidents.filter(occurred_date__range=bounds)
-    page = Paginator(incidents, 50).get_page(request.GET.get("sida"))
+            aria = "none"
+            nxt = f"-{key}" if key == "datum" else key
+        query = f"{selection.query}&sort={nxt}" if selection.query else f"sort={nxt}"
+        headers[key] = {"label": label, "aria_sort": aria, "href": f"?{query}"}
+    return headers
+
+
+def _selected_week(form):
+    bounds = getattr(form, "cleaned_data", {}).get("vecka")
+    if not bounds:
+        return None
+    return {"monday": bounds[0], "sunday": bounds[1], "week": bounds[0].isocalendar().week}
+
+
+def incident_list(request):
+    selection = filters.select(request)
+    incidents = filters.order(
+        selection.incidents.select_related("category", "area", "organisation__parent"),
+        selection.sort,
+    )
+    page = Paginator(incidents, PAGE_SIZE).get_page(request.GET.get("sida"))
+    form = selection.form
+    week = form.week_value()
+    page_query = selection.query
+    if selection.sort != filters.DEFAULT_SORT:
+        page_query = (
+            f"{page_query}&sort={selection.sort}" if page_query else f"sort={selection.sort}"
+        )
     return render(
         request,
         "incidents/list.html",
         {
+            "form": form,
             "page": page,
             "page_range": page.paginator.get_elided_page_range(
                 page.number, on_each_side=1, on_ends=1
             ),
+            "page_query": page_query,
+            "query": selection.query,
+            "sort_headers": _sort_headers(selection),
+            "sort": selection.sort,
             "week": week,
             "week_choices": week_choices(week),
-            "week_error": week_error,
-            "selected_week": selected_week,
+            "week_error": form.errors.get("vecka", [""])[0] if form.is_bound else "",
+            "selected_week": _selected_week(form),
+            "filtered": bool(selection.query),
         },
     )
+
+
+def _map_window(form):
+    """(start, end, error, defaulted) of the map's period: the selection's, at most
+    ``MAP_MAX_WEEKS`` weeks; without a period, the last 17 weeks."""
+    start, end = form.period()
+    defaulted = False
+    if start is None and end is None:
+        end = timezone.localdate()
+        start = end - datetime.timedelta(weeks=MAP_MAX_WEEKS) + datetime.timedelta(days=1)
+        defaulted = True
+    elif start is None:
+        start = end - datetime.timedelta(weeks=MAP_MAX_WEEKS) + datetime.timedelta(days=1)
+        defaulted = True
+    elif end is None:
+        end = max(start, timezone.localdate())
+    if (end - start).days + 1 > MAP_MAX_WEEKS * 7:
+        return (
+            start,
+            end,
+            _("Kartan visar högst %(weeks)s veckor åt gången. Välj en kortare period.")
+            % {"weeks": MAP_MAX_WEEKS},
+            defaulted,
+        )
+    return start, end, "", defaulted
+
+
+def incident_map(request):
+    selection = filters.select(request)
+    start, end, window_error, defaulted = _map_window(selection.form)
+    geojson_url = reverse("incidents:map_geojson")
+    if selection.query:
+        geojson_url += "?" + selection.query
+    return render(
+        request,
+        "incidents/map.html",
+        {
+            "form": selection.form,
+            "query": selection.query,
+            "start": start,
+            "end": end,
+            "window_error": window_error,
+            "defaulted": defaulted,
+            "max_weeks": MAP_MAX_WEEKS,
+            "max_points": MAP_MAX_POINTS,
+            "geojson_url": geojson_url,
+            "week": selection.form.week_value(),
+            "week_choices": week_choices(selection.form.week_value()),
+            "sort": selection.sort,
+            "tile_url": settings.MAP_TILE_URL,
+            "tile_attribution": settings.MAP_TILE_ATTRIBUTION,
+        },
+    )
+
+
+def incident_map_geojson(request):
+    """The selection's points as GeoJSON: visible incidents with a point, at most 17
+    weeks and ``MAP_MAX_POINTS`` points (the newest first)."""
+    selection = filters.select(request)
+    start, end, window_error, _defaulted = _map_window(selection.form)
+    if window_error or selection.form.errors:
+        return JsonResponse({"error": window_error or _("Filtret är ogiltigt.")}, status=400)
+    incidents = (
+        selection.incidents.filter(
+            occurred_date__range=(start, end), lat__isnull=False, lon__isnull=False
+        )
+        .select_related("category", "area")
+        .order_by("-occurred_date", "-id")
+        .only("pk", "lat", "lon", "occurred_date", "label", "category", "area")
+    )
+    rows = list(incidents[: MAP_MAX_POINTS + 1])
+    truncated = len(rows) > MAP_MAX_POINTS
+    rows = rows[:MAP_MAX_POINTS]
+    features = [
+        {
+            "type": "Feature",
+            "geometry": {"type": "Point", "coordinates": [round(i.lon, 6), round(i.lat, 6)]},
+            "properties": {
+                "id": i.pk,
+                "category": i.category.label,
+                "date": i.occurred_date.isoformat(),
+                "area": i.area.name,
+                "label": i.label,
+                "url": reverse("incidents:detail", args=[i.pk]),
+            },
+        }
+        for i in rows
+    ]
+    return JsonResponse(
+        {
+            "type": "FeatureCollection",
+            "features": features,
+            "truncated": truncated,
+            "start": start.isoformat(),
+            "end": end.isoformat(),
+        }
+    )
+
+
+def _export(request, fmt):
+    selection = filters.select(request)
+    list_url = reverse("incidents:list") + (f"?{selection.query}" if selection.query else "")
+    if selection.form.errors:
+        messages.error(request, _("Rätta filtret innan du exporterar."))
+        return redirect(list_url)
+    incidents = filters.order(selection.incidents, selection.sort)
+    count = incidents.count()
+    if count > export.MAX_ROWS:
+        messages.error(
+            request,
+            _(
+                "Urvalet har %(count)s händelser; en export får ha högst %(max)s. Välj ett mindre urval."
+            )
+            % {"count": count, "max": export.MAX_ROWS},
+        )
+        return redirect(list_url)
+    record(
+        "incident.export",
+        actor=request.user,
+        partnership=request.partnership,
+        request=request,
+        data={
+            "format": fmt,
+            "filter": selection.form.as_params(),
+            "sort": selection.sort,
+            "rows": count,
+        },
+    )
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    filename = f"handelser-{request.partnership.slug}-{stamp}.{fmt}"
+    if fmt == "csv":
+        # Built in memory (capped by export.MAX_ROWS), not streamed: the response must be
+        # complete before it is sent, like the XLSX one.
+        response = HttpResponse(
+            "".join(export.csv_chunks(incidents)), content_type="text/csv; charset=utf-8"
+        )
+    else:
+        response = HttpResponse(
+            export.xlsx_bytes(incidents, _("Händelser")),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def export_csv(request):
+    return _export(request, "csv")
+
+
+def export_xlsx(request):
+    return _export(request, "xlsx")
+
+
+# --- one incident -----------------------------------------------------------------------
+
+FIELD_LABELS = {
+    "withdrawn": gettext_lazy("återkallad"),
+}
+
+
+def _revision_rows(incident):
+    """The change history, each change as (field label, old, new) in words."""
+    revisions = list(
+        IncidentRevision.objects.filter(incident=incident).select_related("changed_by")
+    )
+    category_ids, area_ids = set(), set()
+    for revision in revisions:
+        for field, values in revision.changes.items():
+            if field == "category":
+                category_ids.update(v for v in values if v)
+            if field == "area":
+                area_ids.update(v for v in values if v)
+    categories = {c.pk: c.label for c in Category.objects.filter(pk__in=category_ids)}
+    areas = dict(Area.objects.filter(pk__in=area_ids).values_list("pk", "name"))
+    choice_fields = {
+        "place_type": dict(PlaceType.choices),
+        "time_bucket": dict(TimeBucket.choices),
+        "age_group": dict(AgeGroup.choices),
+        "label": dict(Label.choices),
+    }
+
+    def words(field, value):
+        if value in (None, ""):
+            return "–"
+        if field == "category":
+            return categories.get(value, value)
+        if field == "area":
+            return areas.get(value, value)
+        if field in choice_fields:
+            return choice_fields[field].get(value, value)
+        if isinstance(value, bool):
+            return _("ja") if value else _("nej")
+        return value
+
+    rows = []
+    for revision in revisions:
+        changes = []
+        for field, values in revision.changes.items():
+            old, new = (values + [None, None])[:2] if isinstance(values, list) else (None, values)
+            try:
+                label = Incident._meta.get_field(field).verbose_name
+            except Exception:  # noqa: BLE001 - a pseudo-field such as "withdrawn"
+                label = FIELD_LABELS.get(field, field)
+            changes.append((label, words(field, old), words(field, new)))
+        rows.append({"revision": revision, "changes": changes})
+    return rows
+
+
+class AnswerForm(forms.Form):
+    question = forms.IntegerField(widget=forms.HiddenInput)
+    answer = forms.CharField(
+        label=gettext_lazy("Ditt svar"),
+        max_length=triage.MAX_TEXT,
+        widget=forms.Textarea(attrs={"class": "textarea", "rows": 4}),
+        error_messages={"required": gettext_lazy("Skriv ditt svar.")},
+    )
+
+
+class QuestionForm(forms.Form):
+    question = forms.CharField(
+        label=gettext_lazy("Fråga till rapportören"),
+        help_text=gettext_lazy(
+            "Rapportören får ett e-postmeddelande med en länk hit, utan frågans text."
+        ),
+        max_length=triage.MAX_TEXT,
+        widget=forms.Textarea(attrs={"class": "textarea", "rows": 3}),
+        error_messages={"required": gettext_lazy("Skriv din fråga.")},
+    )
+
+
+def _detail_context(request, incident, **extra):
+    is_coordinator = request.membership.role in services.TRIAGE_ROLES
+    questions = list(ReporterQuestion.objects.filter(incident=incident).select_related("asked_by"))
+    context = {
+        "incident": incident,
+        "recipients": incident.recipients.all() if incident.label == Label.RED else (),
+        "revisions": _revision_rows(incident),
+        "questions": questions,
+        "may_change": incident.withdrawn_at is None and services.may_change(request.user, incident),
+        "is_reporter": incident.reported_by_id == request.user.pk,
+        "is_coordinator": is_coordinator,
+        "answer_form": extra.pop("answer_form", None) or AnswerForm(auto_id="answer-%s"),
+        "question_form": extra.pop("question_form", None) or QuestionForm(auto_id="question-%s"),
+    }
+    context.update(extra)
+    return context
+
+
+def _get_visible(request, pk, *related):
+    return get_object_or_404(
+        visible(request).select_related(
+            "category__parent",
+            "area__parent",
+            "organisation__parent",
+            "reported_by",
+            *related,
+        ),
+        pk=pk,
+    )
+
+
+def incident_detail(request, pk):
+    incident = _get_visible(request, pk)
+    record(
+        "incident.view",
+        actor=request.user,
+        partnership=request.partnership,
+        obj=incident,
+        request=request,
+    )
+    return render(request, "incidents/detail.html", _detail_context(request, incident))
+
+
+def answer(request, pk):
+    incident = _get_visible(request, pk)
+    refused = _method_not_allowed_unless_post(request)
+    if refused:
+        return refused
+    form = AnswerForm(request.POST, auto_id="answer-%s")
+    if form.is_valid():
+        question = ReporterQuestion.objects.filter(
+            incident=incident, pk=form.cleaned_data["question"]
+        ).first()
+        if question is None:
+            form.add_error(None, _("Frågan finns inte."))
+        else:
+            try:
+                triage.answer_question(
+                    actor=request.user,
+                    question=question,
+                    answer=form.cleaned_data["answer"],
+                    request=request,
+                )
+            except ValidationError as exc:
+                _add_service_errors(form, exc)
+            else:
+                messages.success(request, _("Ditt svar är sparat."))
+                return redirect("incidents:detail", pk=incident.pk)
+    context = _detail_context(request, incident, answer_form=form)
+    return render(request, "incidents/detail.html", context, status=400)
+
+
+def _add_service_errors(form, exc):
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            for error in errors:
+                form.add_error(field if field in form.fields else None, error.messages)
+    else:
+        form.add_error(None, exc.messages)
+
+
+def _cannot_change(request, incident):
+    if incident.withdrawn_at is not None:
+        reason = _("Rapporten är återkallad och kan inte ändras.")
+    else:
+        reason = _(
+            "Den som rapporterade kan rätta eller återkalla en rapport i %(days)s dagar; "
+            "därefter kan samverkans trygghetssamordnare göra det."
+        ) % {"days": services.REPORTER_CORRECTION_DAYS}
+    return render(
+        request,
+        "incidents/cannot_change.html",
+        {"incident": incident, "reason": reason},
+        status=403,
+    )
+
+
+def _leaf_area_choices(partnership):
+    areas = Area.objects.filter(
+        partnership=partnership, kind__in=[Area.Kind.MUNICIPALITY, Area.Kind.REGSO]
+    ).order_by("kind", "name")
+    return [(str(a.pk), a.name) for a in areas]
+
+
+def _leaf_category_choices(partnership, current):
+    cats = list(
+        Category.objects.filter(Q(partnership__isnull=True) | Q(partnership=partnership))
+        .filter(Q(is_active=True) | Q(pk=current.pk))
+        .select_related("parent")
+    )
+    choices = []
+    for group in [c for c in cats if c.parent_id is None]:
+        options = [(str(c.pk), c.label) for c in cats if c.parent_id == group.pk]
+        if options:
+            choices.append((group.label, options))
+    return choices
+
+
+YES_NO_UNKNOWN = [
+    ("", gettext_lazy("Vet inte")),
+    ("ja", gettext_lazy("Ja")),
+    ("nej", gettext_lazy("Nej")),
+]
+
+
+class CorrectionForm(forms.Form):
+    category = forms.ChoiceField(label=gettext_lazy("Händelsetyp"))
+    area = forms.ChoiceField(label=gettext_lazy("Område"), required=False)
+    place_type = forms.ChoiceField(
+        label=gettext_lazy("Platstyp"),
+        required=False,
+        choices=[("", gettext_lazy("Okänd")), *PlaceType.choices],
+    )
+    occurred_date = forms.DateField(
+        label=gettext_lazy("Datum"),
+        widget=forms.DateInput(attrs={"type": "date", "class": "input"}, format="%Y-%m-%d"),
+        error_messages={
+            "required": gettext_lazy("Ange när händelsen inträffade."),
+            "invalid": gettext_lazy("Ange datumet som ÅÅÅÅ-MM-DD."),
+        },
+    )
+    time_bucket = forms.ChoiceField(
+        label=gettext_lazy("Tid på dygnet"),
+        required=False,
+        choices=[("", gettext_lazy("Exakt klockslag finns")), *TimeBucket.choices],
+    )
+    description = forms.CharField(
+        label=gettext_lazy("Beskrivning"),
+        required=False,
+        max_length=services.MAX_DESCRIPTION,
+        widget=forms.Textarea(attrs={"class": "textarea", "rows": 5}),
+        help_text=gettext_lazy(
+            "Beskriv platsen och situationen, inte personer. Personnummer, telefonnummer, "
+            "e-postadresser och registreringsnummer tas bort automatiskt."
+        ),
+    )
+    people_count = forms.IntegerField(
+        label=gettext_lazy("Antal inblandade"),
+        required=False,
+        min_value=0,
+        max_value=1000,
+        widget=forms.NumberInput(attrs={"class": "input", "inputmode": "numeric"}),
+    )
+    age_group = forms.ChoiceField(label=gettext_lazy("Åldersgrupp"), choices=AgeGroup.choices)
+    police_notified = forms.ChoiceField(
+        label=gettext_lazy("Polisen underrättad"), required=False, choices=YES_NO_UNKNOWN
+    )
+    police_reference = forms.CharField(
+        label=gettext_lazy("Polisens diarienummer"),
+        required=False,
+        max_length=50,
+        widget=forms.TextInput(attrs={"class": "input"}),
+    )
+    needs_follow_up = forms.BooleanField(
+        label=gettext_lazy("Behöver följas upp"),
+        required=False,
+        widget=forms.CheckboxInput(attrs={"class": "checkbox__input"}),
+    )
+    label = forms.ChoiceField(label=gettext_lazy("Delning (TLP)"))
+    reason = forms.CharField(
+        label=gettext_lazy("Varför ändras rapporten?"),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"class": "textarea", "rows": 2}),
+        error_messages={"required": gettext_lazy("Skriv varför rapporten ändras.")},
+    )
+
+    def __init__(self, *args, incident, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.incident = incident
+        partnership = incident.partnership
+        self.fields["category"].choices = _leaf_category_choices(partnership, incident.category)
+        self.fields["area"].choices = _leaf_area_choices(partnership)
+        labels = (
+            Label.choices
+            if incident.label == Label.RED
+            else [c for c in Label.choices if c[0] != Label.RED]
+        )
+        self.fields["label"].choices = labels
+        if incident.lat is not None:
+            self.fields["area"].disabled = True
+            self.fields["area"].help_text = _(
+                "Området bestäms av platsen som pekades ut på kartan."
+            )
+        if incident.occurred_from is not None:
+            self.fields["occurred_date"].help_text = _(
+                "Ändrar du datumet tas klockslaget bort; välj då tid på dygnet."
+            )
+        for name in (
+            "category",
+            "area",
+            "place_type",
+            "time_bucket",
+            "age_group",
+            "police_notified",
+            "label",
+        ):
+            self.fields[name].widget.attrs["class"] = "select"
+        self.fields["category"].error_messages["required"] = _("Välj en händelsetyp.")
+
+    @staticmethod
+    def initial_for(incident):
+        return {
+            "category": str(incident.category_id),
+            "area": str(incident.area_id),
+            "place_type": incident.place_type,
+            "occurred_date": incident.occurred_date,
+            "time_bucket": incident.time_bucket,
+            "description": incident.description,
+            "people_count": incident.people_count,
+            "age_group": incident.age_group,
+            "police_notified": {None: "", True: "ja", False: "nej"}[incident.police_notified],
+            "police_reference": incident.police_reference,
+            "needs_follow_up": incident.needs_follow_up,
+            "label": incident.label,
+        }
+
+    def changes(self):
+        """Only the fields the user changed, as values for ``correct_incident``."""
+        initial = self.initial_for(self.incident)
+        data = self.cleaned_data
+        changes = {}
+        for name, before in initial.items():
+            if name == "area" and self.fields["area"].disabled:
+                continue
+            after = data.get(name)
+            if name == "description":
+                after, before = (after or "").strip(), (before or "").strip()
+            if after in (None, "") and before in (None, ""):
+                continue
+            if after == before:
+                continue
+            if name == "category":
+                after = Category.objects.get(pk=int(after))
+            elif name == "area":
+                after = Area.objects.filter(pk=int(after or 0)).first()
+            elif name == "police_notified":
+                after = {"": None, "ja": True, "nej": False}[after]
+            changes[name] = after
+        return changes
+
+
+def incident_edit(request, pk):
+    incident = _get_visible(request, pk, "partnership")
+    if incident.withdrawn_at is not None or not services.may_change(request.user, incident):
+        return _cannot_change(request, incident)
+    if request.method == "POST":
+        form = CorrectionForm(
+            request.POST,
+            incident=incident,
+            auto_id="edit-%s",
+            initial=CorrectionForm.initial_for(incident),
+        )
+        if form.is_valid():
+            changes = form.changes()
+            if not changes:
+                form.add_error(None, _("Du har inte ändrat något."))
+            else:
+                try:
+                    services.correct_incident(
+                        actor=request.user,
+                        incident=incident,
+                        changes=changes,
+                        reason=form.cleaned_data["reason"],
+                        request=request,
+                    )
+                except ValidationError as exc:
+                    _add_service_errors(form, exc)
+                else:
+                    messages.success(request, _("Rapporten är ändrad."))
+                    return redirect("incidents:detail", pk=incident.pk)
+    else:
+        form = CorrectionForm(
+            incident=incident, auto_id="edit-%s", initial=CorrectionForm.initial_for(incident)
+        )
+    status = 400 if form.errors else 200
+    return render(
+        request, "incidents/edit.html", {"incident": incident, "form": form}, status=status
+    )
+
+
+class WithdrawForm(forms.Form):
+    reason = forms.CharField(
+        label=gettext_lazy("Varför återkallas rapporten?"),
+        help_text=gettext_lazy(
+            "Till exempel att händelsen rapporterades två gånger eller av misstag. "
+            "Återkallade rapporter räknas inte i lägesbilden."
+        ),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"class": "textarea", "rows": 3}),
+        error_messages={"required": gettext_lazy("Skriv varför rapporten återkallas.")},
+    )
+
+
+def incident_withdraw(request, pk):
+    incident = _get_visible(request, pk, "partnership")
+    if incident.withdrawn_at is not None or not services.may_change(request.user, incident):
+        return _cannot_change(request, incident)
+    form = WithdrawForm(request.POST or None, auto_id="withdraw-%s")
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.withdraw_incident(
+                actor=request.user,
+                incident=incident,
+                reason=form.cleaned_data["reason"],
+                request=request,
+            )
+        except ValidationError as exc:
+            _add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Rapporten är återkallad."))
+            return redirect("incidents:detail", pk=incident.pk)
+    status = 400 if form.errors else 200
+    return render(
+        request, "incidents/withdraw.html", {"incident": incident, "form": form}, status=status
+    )
+
+
+# --- triage (coordinators) ----------------------------------------------------------------
+
+
+def triage_inbox(request):
+    base = (
+        visible(request)
+        .active()
+        .select_related("category", "area", "organisation__parent", "reported_by")
+    )
+    new = base.filter(status=Status.NEW).order_by("reported_at", "id")
+    follow_up = base.filter(needs_follow_up=True).order_by("reported_at", "id")
+    new_page = Paginator(new, PAGE_SIZE).get_page(request.GET.get("sida"))
+    return render(
+        request,
+        "incidents/triage.html",
+        {
+            "new_page": new_page,
+            "follow_up": follow_up[:PAGE_SIZE],
+            "follow_up_count": follow_up.count(),
+            "next": request.get_full_path(),
+        },
+    )
+
+
+def _back(request, incident):
+    target = request.POST.get("next", "")
+    if target.startswith("/") and not target.startswith("//"):
+        return redirect(target)
+    return redirect("incidents:detail", pk=incident.pk)
+
+
+def review(request, pk):
+    incident = _get_visible(request, pk, "partnership")
+    refused = _method_not_allowed_unless_post(request)
+    if refused:
+        return refused
+    try:
+        services.mark_reviewed(actor=request.user, incident=incident, request=request)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Rapporten är markerad som granskad."))
+    return _back(request, incident)
+
+
+def ask(request, pk):
+    incident = _get_visible(request, pk, "partnership")
+    refused = _method_not_allowed_unless_post(request)
+    if refused:
+        return refused
+    form = QuestionForm(request.POST, auto_id="question-%s")
+    if form.is_valid():
+        try:
+            triage.ask_reporter(
+                actor=request.user,
+                incident=incident,
+                question=form.cleaned_data["question"],
+                request=request,
+            )
+        except ValidationError as exc:
+            _add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Frågan är skickad till rapportören."))
+            return _back(request, incident)
+    context = _detail_context(request, incident, question_form=form)
+    return render(request, "incidents/detail.html", context, status=400)
+
+
+def clear_follow_up(request, pk):
+    incident = _get_visible(request, pk, "partnership")
+    refused = _method_not_allowed_unless_post(request)
+    if refused:
+        return refused
+    try:
+        services.correct_incident(
+            actor=request.user,
+            incident=incident,
+            changes={"needs_follow_up": False},
+            reason=_("Uppföljd i inkorgen."),
+            request=request,
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Rapporten är markerad som uppföljd."))
+    return _back(request, incident)

@@ -85,6 +85,180 @@ INCIDENT_DETAIL_200 = row(
     no_role=DENIED,
 )
 
+# Incident pages as seen through the GREEN marker incident of organisation A (reported by
+# `reporter`): every detail role in P sees it; Q's coordinator gets 404, not 403, so the
+# page does not reveal that the incident exists.
+INCIDENT_OBJECT_200 = row(
+    LOGIN,
+    reporter=200,
+    coordinator=200,
+    analyst=200,
+    org_admin=200,
+    partnership_admin=200,
+    viewer=DENIED,
+    auditor=DENIED,
+    case_worker=DENIED,
+    unit_reporter=200,
+    other_org_reporter=200,
+    other_partnership_coordinator=404,
+    no_role=DENIED,
+)
+
+# Correcting and withdrawing: the reporter (for 7 days) and the coordinators of P; other
+# detail roles see the incident but are refused (403).
+INCIDENT_CHANGE = row(
+    LOGIN,
+    reporter=200,
+    coordinator=200,
+    analyst=DENIED,
+    org_admin=DENIED,
+    partnership_admin=DENIED,
+    viewer=DENIED,
+    auditor=DENIED,
+    case_worker=DENIED,
+    unit_reporter=DENIED,
+    other_org_reporter=DENIED,
+    other_partnership_coordinator=404,
+    no_role=DENIED,
+)
+
+# Triage is the coordinators' work; Q's coordinator sees Q's own inbox.
+COORDINATOR_200 = row(
+    LOGIN,
+    reporter=DENIED,
+    coordinator=200,
+    analyst=DENIED,
+    org_admin=DENIED,
+    partnership_admin=DENIED,
+    viewer=DENIED,
+    auditor=DENIED,
+    case_worker=DENIED,
+    unit_reporter=DENIED,
+    other_org_reporter=DENIED,
+    other_partnership_coordinator=200,
+    no_role=DENIED,
+)
+
+# POST-only actions on the marker incident, opened with GET: 405 for whoever may use them
+# and sees the incident, 404 for Q's coordinator (who does not see it).
+INCIDENT_POST_ONLY_DETAILS = row(
+    LOGIN,
+    reporter=405,
+    coordinator=405,
+    analyst=405,
+    org_admin=405,
+    partnership_admin=405,
+    viewer=DENIED,
+    auditor=DENIED,
+    case_worker=DENIED,
+    unit_reporter=405,
+    other_org_reporter=405,
+    other_partnership_coordinator=404,
+    no_role=DENIED,
+)
+INCIDENT_POST_ONLY_COORDINATOR = row(
+    LOGIN,
+    reporter=DENIED,
+    coordinator=405,
+    analyst=DENIED,
+    org_admin=DENIED,
+    partnership_admin=DENIED,
+    viewer=DENIED,
+    auditor=DENIED,
+    case_worker=DENIED,
+    unit_reporter=DENIED,
+    other_org_reporter=DENIED,
+    other_partnership_coordinator=404,
+    no_role=DENIED,
+)
+
+
+class MarkerPk:
+    """The marker incident's pk, looked up when the URL is reversed (the test world creates
+    the incident, so its pk is not known here). ``reverse`` calls ``str()`` on it."""
+
+    description = "MARKÖR-P-GRÖN"
+
+    def __str__(self):
+        from trygg.incidents.models import Incident
+
+        return str(Incident.objects.get(description=self.description).pk)
+
+
+MARKER = {"pk": MarkerPk()}
+
+# The receipt of the marker incident: only its reporter sees it; every other detail role
+# (its own organisation's coordinator included) gets 404, as if it did not exist.
+REPORT_RECEIPT = row(
+    LOGIN,
+    reporter=200,
+    coordinator=404,
+    analyst=404,
+    org_admin=404,
+    partnership_admin=404,
+    viewer=DENIED,
+    auditor=DENIED,
+    case_worker=DENIED,
+    unit_reporter=404,
+    other_org_reporter=404,
+    other_partnership_coordinator=404,
+    no_role=DENIED,
+)
+
+# The token pages of the partner API: organisation and partnership admins only.
+API_TOKEN_ADMIN_200 = row(
+    LOGIN,
+    reporter=DENIED,
+    coordinator=DENIED,
+    analyst=DENIED,
+    org_admin=200,
+    partnership_admin=200,
+    viewer=DENIED,
+    auditor=DENIED,
+    case_worker=DENIED,
+    unit_reporter=DENIED,
+    other_org_reporter=DENIED,
+    other_partnership_coordinator=DENIED,
+    no_role=DENIED,
+)
+# Revoking a token that does not exist (the test world has none): 404 for the admins.
+API_TOKEN_ADMIN_404 = {s: (404 if v == 200 else v) for s, v in API_TOKEN_ADMIN_200.items()}
+
+# Importing files: the roles that report (DESIGN.md §2), not analysts. A job's own pages
+# are looked up for the user who uploaded it; job 999999 does not exist, so the roles let
+# through get 404 and the others are refused before any lookup.
+IMPORT_START = row(
+    LOGIN,
+    reporter=200,
+    coordinator=200,
+    analyst=DENIED,
+    org_admin=200,
+    partnership_admin=200,
+    viewer=DENIED,
+    auditor=DENIED,
+    case_worker=DENIED,
+    unit_reporter=200,
+    other_org_reporter=200,
+    other_partnership_coordinator=200,
+    no_role=DENIED,
+)
+IMPORT_JOB_404 = row(
+    LOGIN,
+    reporter=404,
+    coordinator=404,
+    analyst=DENIED,
+    org_admin=404,
+    partnership_admin=404,
+    viewer=DENIED,
+    auditor=DENIED,
+    case_worker=DENIED,
+    unit_reporter=404,
+    other_org_reporter=404,
+    other_partnership_coordinator=404,
+    no_role=DENIED,
+)
+NO_JOB = {"pk": 999999}
+
 # url name -> (kwargs for reverse, expected outcomes for GET)
 EXPECTED = {
     # Our pages
@@ -96,6 +270,42 @@ EXPECTED = {
     "geo:map": ({}, MEMBERS_ONLY_200),
     "geo:areas_geojson": ({}, MEMBERS_ONLY_200),
     "incidents:list": ({}, INCIDENT_DETAIL_200),
+    "imports:start": ({}, IMPORT_START),
+    "imports:columns": (NO_JOB, IMPORT_JOB_404),
+    "imports:categories": (NO_JOB, IMPORT_JOB_404),
+    "imports:check": (NO_JOB, IMPORT_JOB_404),
+    "imports:status": (NO_JOB, IMPORT_JOB_404),
+    "imports:rejected": (NO_JOB, IMPORT_JOB_404),
+    "report_shortcut": ({}, everyone(302)),  # /rapportera/ -> /handelser/rapportera/
+    "incidents:report": ({}, INCIDENT_DETAIL_200),
+    "incidents:report_receipt": (MARKER, REPORT_RECEIPT),
+    "incidents:map": ({}, INCIDENT_DETAIL_200),
+    "incidents:map_geojson": ({}, INCIDENT_DETAIL_200),
+    "incidents:export_csv": ({}, INCIDENT_DETAIL_200),
+    "incidents:export_xlsx": ({}, INCIDENT_DETAIL_200),
+    "incidents:detail": (MARKER, INCIDENT_OBJECT_200),
+    "incidents:edit": (MARKER, INCIDENT_CHANGE),
+    "incidents:withdraw": (MARKER, INCIDENT_CHANGE),
+    "incidents:answer": (MARKER, INCIDENT_POST_ONLY_DETAILS),
+    "incidents:triage": ({}, COORDINATOR_200),
+    "incidents:review": (MARKER, INCIDENT_POST_ONLY_COORDINATOR),
+    "incidents:ask": (MARKER, INCIDENT_POST_ONLY_COORDINATOR),
+    "incidents:clear_follow_up": (MARKER, INCIDENT_POST_ONLY_COORDINATOR),
+    # Partner API: a session is no credential there; without a bearer token the API
+    # answers 401 to everyone (405 first for a method it does not serve).
+    "api:incident_list": ({}, everyone(401)),
+    "api:incident_create": ({}, everyone(401)),
+    "api:incident_detail": ({"incident_id": 1}, everyone(401)),
+    "api:incident_update": ({"incident_id": 1}, everyone(401)),
+    "api:incident_withdraw": ({"incident_id": 1}, everyone(405)),
+    "api:category_list": ({}, everyone(401)),
+    "api:area_list": ({}, everyone(401)),
+    "api:openapi-json": ({}, everyone(200)),
+    "api:openapi-view": ({}, everyone(200)),
+    "api:api-root": ({}, everyone(404)),
+    "api_tokens:list": ({}, API_TOKEN_ADMIN_200),
+    "api_tokens:create": ({}, API_TOKEN_ADMIN_200),
+    "api_tokens:revoke": ({"pk": 999999}, API_TOKEN_ADMIN_404),
     "set_language": ({}, everyone(ALLOWED)),
     # allauth: logging in and recovering an account needs no role
     "account_login": ({}, everyone(ALLOWED)),

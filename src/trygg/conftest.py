@@ -31,3 +31,19 @@ def world(db):
     from trygg.testing import build_world
 
     return build_world()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One Chromium for the whole run: Playwright's sync API allows one instance per
+    thread, so every browser test module shares this one."""
+    from trygg.core.tests.browser import CHROMIUM, LAUNCH_ARGS, missing_browser_reason
+
+    if reason := missing_browser_reason():
+        pytest.skip(f"browser tests skipped: {reason}")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
+        yield browser
+        browser.close()

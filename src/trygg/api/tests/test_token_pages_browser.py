@@ -7,9 +7,8 @@ from trygg.core.tests.browser import missing_browser_reason
 if reason := missing_browser_reason():
     pytest.skip(f"browser tests skipped: {reason}", allow_module_level=True)
 
-from playwright.sync_api import expect, sync_playwright  # noqa: E402
+from playwright.sync_api import expect  # noqa: E402
 
-from trygg.core.tests.browser import CHROMIUM, LAUNCH_ARGS  # noqa: E402
 from trygg.core.tests.test_pages_browser import (  # noqa: E402, F401
     DESKTOP,
     PHONE,
@@ -22,16 +21,6 @@ from trygg.core.tests.test_pages_browser import (  # noqa: E402, F401
 from trygg.testing import build_world  # noqa: E402
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture(scope="module")
-def browser():
-    """This module's own browser, closed when the module is done: Playwright's sync API
-    runs one instance per thread, and core's browser tests start theirs later."""
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
-        yield browser
-        browser.close()
 
 
 @pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])

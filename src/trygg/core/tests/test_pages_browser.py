@@ -7,8 +7,6 @@ import re
 import pytest
 
 from trygg.core.tests.browser import (
-    CHROMIUM,
-    LAUNCH_ARGS,
     SERIOUS,
     ConsoleLog,
     axe_violations,
@@ -18,7 +16,7 @@ from trygg.core.tests.browser import (
 if reason := missing_browser_reason():
     pytest.skip(f"browser tests skipped: {reason}", allow_module_level=True)
 
-from playwright.sync_api import expect, sync_playwright  # noqa: E402
+from playwright.sync_api import expect  # noqa: E402
 
 from trygg.core.tests.test_pages import add_areas, add_incident  # noqa: E402
 from trygg.incidents.models import Category  # noqa: E402
@@ -29,14 +27,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 900}
-
-
-@pytest.fixture(scope="session")
-def browser():
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture

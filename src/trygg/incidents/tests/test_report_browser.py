@@ -5,8 +5,6 @@ import pytest
 from django.urls import reverse
 
 from trygg.core.tests.browser import (
-    CHROMIUM,
-    LAUNCH_ARGS,
     SERIOUS,
     ConsoleLog,
     axe_violations,
@@ -16,7 +14,7 @@ from trygg.core.tests.browser import (
 if reason := missing_browser_reason():
     pytest.skip(f"browser tests skipped: {reason}", allow_module_level=True)
 
-from playwright.sync_api import expect, sync_playwright  # noqa: E402
+from playwright.sync_api import expect  # noqa: E402
 
 from trygg.incidents.models import Category, Incident  # noqa: E402
 from trygg.incidents.taxonomy import install_default_taxonomy  # noqa: E402
@@ -25,14 +23,6 @@ from trygg.testing import PASSWORD, build_world  # noqa: E402
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PHONE = {"width": 390, "height": 844}
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture

@@ -326,6 +326,9 @@ LOGGING = {
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
 
+# Partner API: requests per minute per token (state in the cache, shared by all processes).
+TRYGG_API_RATE_LIMIT = env_int("TRYGG_API_RATE_LIMIT", 600)
+
 # Absolute address of the service, for links in e-mails sent without a request.
 TRYGG_BASE_URL = os.environ.get("TRYGG_BASE_URL", "").rstrip("/")
 

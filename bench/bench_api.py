@@ -56,7 +56,9 @@ def main():
     if host not in LOOPBACK:
         sys.exit(f"bench_api: refusing {host!r}: loopback only (127.0.0.1, ::1, localhost)")
     if not args.token.startswith("tc_"):
-        sys.exit("bench_api: give a read_write token with --token or TRYGG_API_TOKEN")
+        # Needs a running server and a token (see docs/benchmarks.md): skipped by make bench.
+        print("bench_api: skipped; give a read_write token with --token or TRYGG_API_TOKEN")
+        return
     total = max(1, min(args.requests, MAX_REQUESTS))
     repeat = max(0, min(args.repeat, total))
     endpoint = args.url.rstrip("/") + "/api/v1/incidents"

@@ -28,6 +28,7 @@ from trygg.core.models import Organisation, Partnership
 from trygg.geo.models import Area, FocusArea
 from trygg.geo.services import leaf_area_index, setup_sigtuna_demo_geography
 from trygg.incidents import rollup
+from trygg.incidents.fastinsert import reserve_ids
 from trygg.incidents.models import Category, Incident
 from trygg.incidents.taxonomy import DEFAULT_TAXONOMY
 
@@ -487,7 +488,7 @@ def insert_incidents(
     with connection.cursor() as cursor:
         for a in range(0, n, batch_size):
             b = min(a + batch_size, n)
-            ids = _reserve_ids(cursor, b - a)
+            ids = reserve_ids(cursor, b - a)
             # Python values are made per batch, so a million rows never exist as Python
             # objects at once.
             cols = []
@@ -537,26 +538,6 @@ def _batch_audit(ids, data, a, b):
     if not contiguous:
         entry["ids"] = ids
     return entry
-
-
-def _reserve_ids(cursor, count):
-    """``count`` fresh incident ids, taken inside the transaction."""
-    table = Incident._meta.db_table
-    if connection.vendor == "postgresql":
-        cursor.execute(
-            "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
-            [table, count],
-        )
-        return sorted(row[0] for row in cursor.fetchall())
-    if connection.vendor == "sqlite":
-        # The transaction holds SQLite's write lock, so nobody else takes ids meanwhile.
-        cursor.execute(f'SELECT MAX(id) FROM "{table}"')
-        top = cursor.fetchone()[0] or 0
-        cursor.execute("SELECT seq FROM sqlite_sequence WHERE name = %s", [table])
-        row = cursor.fetchone()
-        top = max(top, row[0] if row else 0)
-        return list(range(top + 1, top + 1 + count))
-    raise NotImplementedError(f"bulk insert is not implemented for {connection.vendor}")
 
 
 def _db_datetime(arr):

@@ -37,6 +37,7 @@ from trygg.geo.services import leaf_area_index
 from trygg.imports.parsing import RowProblem
 
 from . import rollup
+from .fastinsert import insert_incidents
 from .models import (
     AgeGroup,
     Category,
@@ -55,7 +56,7 @@ IMPORT_ROLES = frozenset({Role.REPORTER, Role.COORDINATOR, Role.ORG_ADMIN, Role.
 # Roles that may import on behalf of another organisation of the partnership.
 ON_BEHALF_ROLES = frozenset({Role.COORDINATOR, Role.PARTNERSHIP_ADMIN})
 IMPORT_LABELS = (Label.CLEAR, Label.GREEN, Label.AMBER, Label.AMBER_STRICT)
-BATCH_SIZE = 1000
+BATCH_SIZE = 5000
 # Choices as sets once (an enum's ``.values`` rebuilds its list on every call).
 _BUCKETS = frozenset(("", *TimeBucket.values))
 _PLACE_TYPES = frozenset(("", *PlaceType.values))
@@ -542,21 +543,10 @@ def import_incidents(
         done = 0
         for start in range(0, len(new), BATCH_SIZE):
             batch = new[start : start + BATCH_SIZE]
-            Incident.objects.bulk_create(batch)
+            insert_incidents(batch)
             done += len(batch)
             if progress:
                 progress(done, total)
-        if new and new[0].pk is None:  # a backend that does not return ids
-            by_ext = dict(
-                Incident.objects.filter(
-                    partnership=partnership,
-                    organisation=organisation,
-                    source=source,
-                    external_id__in=[i.external_id for i in new],
-                ).values_list("external_id", "pk")
-            )
-            for incident in new:
-                incident.pk = incident.id = by_ext[incident.external_id]
         for incident in new:
             deltas[rollup.key_of(incident)] += 1
         result.created = [i.pk for i in new]

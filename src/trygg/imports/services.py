@@ -4,14 +4,18 @@ and category mappings remembered per organisation, dry run, and the write (in th
 request, or as a background task for large files)."""
 
 import csv
+import datetime as dt
 import io
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_tasks import task
 
+from trygg.audit.services import record
+from trygg.core.models import Partnership
 from trygg.incidents import bulk
 from trygg.incidents.models import Category
 from trygg.incidents.redaction import redact
@@ -270,3 +274,32 @@ def import_file(
         only_valid=only_valid,
         progress=progress,
     )
+
+
+def prune_jobs(*, older_than_days=30, now=None):
+    """Empty the parsed rows of import jobs older than ``older_than_days`` (the rows are
+    redacted, but still the partner's data and no longer needed once the job is done or
+    abandoned). The job's summary and result stay. Returns the number of jobs emptied;
+    one audit entry per partnership lists them."""
+    now = now or timezone.now()
+    cutoff = now - dt.timedelta(days=older_than_days)
+    busy = [ImportJob.Status.QUEUED, ImportJob.Status.RUNNING]
+    with transaction.atomic():
+        jobs = list(
+            ImportJob.objects.select_for_update()
+            .filter(updated_at__lt=cutoff)
+            .exclude(status__in=busy)
+            .exclude(table={})
+            .values_list("pk", "partnership_id")
+        )
+        by_partnership = {}
+        for pk, partnership_id in jobs:
+            by_partnership.setdefault(partnership_id, []).append(pk)
+        ImportJob.objects.filter(pk__in=[pk for pk, _ in jobs]).update(table={})
+        for partnership in Partnership.objects.filter(pk__in=by_partnership):
+            record(
+                "import.prune",
+                partnership=partnership,
+                data={"jobs": by_partnership[partnership.pk], "older_than_days": older_than_days},
+            )
+    return len(jobs)

@@ -258,21 +258,12 @@ def _area(token, code):
 
 
 def _same_external_id(token, external_id):
+    """The organisation's earlier create with this external_id (a repeat), if any."""
     return (
-        Incident.objects.filter(
-            partnership=token.partnership,
-            organisation=token.organisation,
-            source=Source.API,
-            external_id=external_id,
-        )
-        .select_related("category", "area", "organisation__parent")
+        _visible(token)
+        .filter(organisation=token.organisation, source=Source.API, external_id=external_id)
         .first()
     )
-
-
-def _existing_or_conflict(token, existing):
-    """A repeat of an earlier create by the same organisation: 200 with what is stored."""
-    return Status(200, _incident_out(existing, token))
 
 
 # ---------------------------------------------------------------- incidents
@@ -328,7 +319,7 @@ def create_incident(request, payload: IncidentIn):
     if external_id:
         existing = _same_external_id(token, external_id)
         if existing is not None:
-            return _existing_or_conflict(token, existing)
+            return Status(200, _incident_out(existing, token))
     if data["occurred_from"] is not None and data["occurred_date"] is not None:
         raise ApiProblem(
             422,
@@ -358,7 +349,7 @@ def create_incident(request, payload: IncidentIn):
         existing = _same_external_id(token, external_id) if external_id else None
         if existing is None:
             raise
-        return _existing_or_conflict(token, existing)
+        return Status(200, _incident_out(existing, token))
     incident = _visible(token).get(pk=incident.pk)
     return Status(201, _incident_out(incident, token))
 

@@ -2,9 +2,10 @@
 
 import datetime
 
+from django.db.models import Sum
 from django.utils import timezone
 
-from trygg.incidents.models import Incident
+from trygg.incidents.models import IncidentCount
 
 
 def iso_week_bounds(day):
@@ -16,14 +17,14 @@ def home_summary(user, partnership):
     today = timezone.localdate()
     monday, sunday = iso_week_bounds(today)
     year, week, _ = today.isocalendar()
-    incidents = Incident.objects.filter(partnership=partnership).active()
-    this_week = incidents.filter(occurred_date__range=(monday, sunday)).count()
-    previous = incidents.filter(
-        occurred_date__range=(
-            monday - datetime.timedelta(days=7),
-            monday - datetime.timedelta(days=1),
-        )
-    ).count()
+    # Counts come from the rollup (DESIGN.md §4), never from the incident rows.
+    counts = IncidentCount.objects.filter(partnership=partnership)
+
+    def total(first, last):
+        return counts.filter(date__range=(first, last)).aggregate(n=Sum("count"))["n"] or 0
+
+    this_week = total(monday, sunday)
+    previous = total(monday - datetime.timedelta(days=7), monday - datetime.timedelta(days=1))
     return {
         "iso_year": year,
         "iso_week": week,

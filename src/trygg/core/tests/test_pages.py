@@ -51,7 +51,11 @@ def add_areas(world):
 
 
 def add_incident(world, *, day=None, label=Label.GREEN, description="", area=None, **extra):
-    return Incident.objects.create(
+    """An incident written directly (any label, any day), counted in the rollup like a
+    service write would."""
+    from trygg.incidents import rollup
+
+    incident = Incident.objects.create(
         partnership=world.p,
         organisation=world.org_a,
         reported_by=world.users["reporter"],
@@ -64,6 +68,8 @@ def add_incident(world, *, day=None, label=Label.GREEN, description="", area=Non
         description=description,
         **extra,
     )
+    rollup.apply(rollup.change(None, rollup.key_of(incident)))
+    return incident
 
 
 def client_for(user, language=None):

@@ -4,11 +4,7 @@
 (function () {
   "use strict";
 
-  function format(template, values) {
-    return template.replace(/\{(\w+)\}/g, function (_, key) {
-      return String(values[key]);
-    });
-  }
+  var format = window.TryggMap.format;
 
   function getJSON(url) {
     return fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } }).then(
@@ -45,14 +41,7 @@
         status.textContent = text;
       }
     }
-    var map = L.map(el, { zoomControl: false, keyboard: true, zoomSnap: 0.25 });
-    L.control.zoom({ zoomInTitle: d.labelZoomIn, zoomOutTitle: d.labelZoomOut }).addTo(map);
-    map.attributionControl.setPrefix('<a href="https://leafletjs.com/">Leaflet</a>');
-    if (d.tileUrl) {
-      var attribution = document.createElement("div");
-      attribution.textContent = d.tileAttribution || "";
-      L.tileLayer(d.tileUrl, { attribution: attribution.innerHTML, maxZoom: 19 }).addTo(map);
-    }
+    var map = window.TryggMap.create(el);
     map.setView([59.6, 17.85], 10);
 
     getJSON(d.areasUrl)

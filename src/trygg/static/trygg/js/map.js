@@ -5,17 +5,9 @@
 (function () {
   "use strict";
 
-  function format(template, values) {
-    return template.replace(/\{(\w+)\}/g, function (_, key) {
-      return String(values[key]);
-    });
-  }
+  var format = window.TryggMap.format;
 
-  function escapeHtml(text) {
-    var div = document.createElement("div");
-    div.textContent = text;
-    return div.innerHTML;
-  }
+  var escapeHtml = window.TryggMap.escapeHtml;
 
   function tooltipContent(props) {
     // Built as DOM nodes, never as HTML, so area names are always shown as text.
@@ -44,14 +36,7 @@
       }
     }
 
-    var map = L.map(el, { zoomControl: false, keyboard: true, zoomSnap: 0.25 });
-    L.control.zoom({ zoomInTitle: d.labelZoomIn, zoomOutTitle: d.labelZoomOut }).addTo(map);
-    map.attributionControl.setPrefix(
-      '<a href="https://leafletjs.com/">Leaflet</a>'
-    );
-    if (d.tileUrl) {
-      L.tileLayer(d.tileUrl, { attribution: escapeHtml(d.tileAttribution || ""), maxZoom: 19 }).addTo(map);
-    }
+    var map = window.TryggMap.create(el);
     map.setView([62.0, 15.0], 4);
     // Esc closes the area name shown on hover or focus (WCAG 1.4.13).
     el.addEventListener("keydown", function (event) {

@@ -6,11 +6,7 @@
 (function () {
   "use strict";
 
-  function format(template, values) {
-    return template.replace(/\{(\w+)\}/g, function (_, key) {
-      return String(values[key]);
-    });
-  }
+  var format = window.TryggMap.format;
 
   function normalise(text) {
     return (text || "").toLocaleLowerCase("sv").trim();
@@ -141,14 +137,7 @@
     var clear = block.querySelector("[data-clear-point]");
     block.hidden = false;
 
-    var map = L.map(el, { zoomControl: false, keyboard: true, zoomSnap: 0.25 });
-    L.control.zoom({ zoomInTitle: d.labelZoomIn, zoomOutTitle: d.labelZoomOut }).addTo(map);
-    map.attributionControl.setPrefix('<a href="https://leafletjs.com/">Leaflet</a>');
-    if (d.tileUrl) {
-      var attribution = document.createElement("div");
-      attribution.textContent = d.tileAttribution || "";
-      L.tileLayer(d.tileUrl, { attribution: attribution.innerHTML, maxZoom: 19 }).addTo(map);
-    }
+    var map = window.TryggMap.create(el);
     map.setView([59.62, 17.85], 11);
 
     var features = [];

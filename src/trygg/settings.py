@@ -150,6 +150,7 @@ INSTALLED_APPS = [
     "trygg.audit",
     "trygg.imports",
     "trygg.api",
+    "trygg.situation",
     "trygg.demo",
 ]
 

@@ -173,6 +173,33 @@ ACCESS = {
     "incidents:clear_follow_up": members(
         {Role.COORDINATOR}, "visible_to, else 404; POST only; via correct_incident"
     ),
+    # The lägesbild (trygg.situation): drafts for coordinators, analysts and partnership
+    # admins; approved versions for every role, points filtered with may_see (the
+    # visible_to decision), aggregates only and suppressed for roles without details.
+    "situation:latest": members(ALL_ROLES, "a redirect to the last complete week"),
+    "situation:archive": members(
+        ALL_ROLES, "the current partnership's periods; drafts listed for drafters only"
+    ),
+    "situation:subscription": members(ALL_ROLES, "POST only; the user's own subscription"),
+    "situation:page": members(
+        ALL_ROLES,
+        "draft: drafters only; approved snapshot: points via may_see, viewers aggregates "
+        "only (suppressed); read audited",
+    ),
+    "situation:csv": members(
+        ALL_ROLES, "as situation:page; suppressed for roles without details; audited"
+    ),
+    "situation:pdf": members(
+        ALL_ROLES,
+        "approved versions of the current partnership; detail roles get the partnership "
+        "PDF, others the viewer PDF; audited",
+    ),
+    "situation:assessment": members(
+        {Role.COORDINATOR}, "the current partnership's draft; services.save_assessment"
+    ),
+    "situation:approve": members(
+        {Role.COORDINATOR}, "the current partnership's period; services.approve"
+    ),
 }
 
 

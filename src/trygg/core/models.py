@@ -32,6 +32,14 @@ class Partnership(models.Model):
     organisations = models.ManyToManyField(
         "Organisation", through="Participation", related_name="partnerships"
     )
+    publishes_overview = models.BooleanField(
+        _("översikten av lägesbilden får publiceras"),
+        default=False,
+        help_text=_(
+            "Översikten (bara sammanställda antal, små antal dolda) märks då TLP:CLEAR "
+            "i stället för TLP:GREEN."
+        ),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

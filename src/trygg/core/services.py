@@ -141,3 +141,20 @@ def deactivate_membership(*, actor, membership):
         data={"user_id": membership.user_id, "role": membership.role},
     )
     return membership
+
+
+@transaction.atomic
+def set_publishes_overview(*, actor, partnership, publishes):
+    """Whether the partnership publishes the overview of its approved lägesbilder (the
+    viewer PDF is then marked TLP:CLEAR instead of TLP:GREEN). Applies to versions
+    approved from now on; approved versions never change."""
+    partnership.publishes_overview = bool(publishes)
+    partnership.save(update_fields=["publishes_overview"])
+    record(
+        "partnership.publishes_overview",
+        actor=actor,
+        partnership=partnership,
+        obj=partnership,
+        data={"publishes_overview": partnership.publishes_overview},
+    )
+    return partnership

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from trygg.audit.services import record
+from trygg.core.forms import add_service_errors
 from trygg.geo.models import Area
 
 from . import export, filters, services, triage
@@ -432,21 +433,12 @@ def answer(request, pk):
                     request=request,
                 )
             except ValidationError as exc:
-                _add_service_errors(form, exc)
+                add_service_errors(form, exc)
             else:
                 messages.success(request, _("Ditt svar är sparat."))
                 return redirect("incidents:detail", pk=incident.pk)
     context = _detail_context(request, incident, answer_form=form)
     return render(request, "incidents/detail.html", context, status=400)
-
-
-def _add_service_errors(form, exc):
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            for error in errors:
-                form.add_error(field if field in form.fields else None, error.messages)
-    else:
-        form.add_error(None, exc.messages)
 
 
 def _cannot_change(request, incident):
@@ -654,7 +646,7 @@ def incident_edit(request, pk):
                         request=request,
                     )
                 except ValidationError as exc:
-                    _add_service_errors(form, exc)
+                    add_service_errors(form, exc)
                 else:
                     messages.success(request, _("Rapporten är ändrad."))
                     return redirect("incidents:detail", pk=incident.pk)
@@ -695,7 +687,7 @@ def incident_withdraw(request, pk):
                 request=request,
             )
         except ValidationError as exc:
-            _add_service_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("Rapporten är återkallad."))
             return redirect("incidents:detail", pk=incident.pk)
@@ -765,7 +757,7 @@ def ask(request, pk):
                 request=request,
             )
         except ValidationError as exc:
-            _add_service_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("Frågan är skickad till rapportören."))
             return _back(request, incident)

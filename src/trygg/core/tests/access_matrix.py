@@ -173,6 +173,32 @@ INCIDENT_POST_ONLY_COORDINATOR = row(
 )
 
 
+# The lägesbild of a past week with no approved version: every member gets the page (a
+# draft for coordinators, analysts and partnership admins; "not approved yet" for the
+# rest); Q's coordinator gets Q's own draft.
+SITUATION_WEEK = {"key": "2026-W47"}
+SITUATION_LATEST = {s: (302 if v == 200 else v) for s, v in MEMBERS_ONLY_200.items()}
+SITUATION_MEMBERS_405 = {s: (405 if v == 200 else v) for s, v in MEMBERS_ONLY_200.items()}
+# The tables as CSV: the drafters export the draft; the others have nothing approved (404).
+SITUATION_DRAFT_CSV = row(
+    LOGIN,
+    reporter=404,
+    coordinator=200,
+    analyst=200,
+    org_admin=404,
+    partnership_admin=200,
+    viewer=404,
+    auditor=404,
+    case_worker=404,
+    unit_reporter=404,
+    other_org_reporter=404,
+    other_partnership_coordinator=200,
+    no_role=DENIED,
+)
+# A version that does not exist: 404 for every member.
+SITUATION_NO_VERSION = {s: (404 if v == 200 else v) for s, v in MEMBERS_ONLY_200.items()}
+
+
 class MarkerPk:
     """The marker incident's pk, looked up when the URL is reversed (the test world creates
     the incident, so its pk is not known here). ``reverse`` calls ``str()`` on it."""
@@ -263,6 +289,14 @@ NO_JOB = {"pk": 999999}
 EXPECTED = {
     # Our pages
     "core:home": ({}, MEMBERS_ONLY_200),
+    "situation:latest": ({}, SITUATION_LATEST),
+    "situation:archive": ({}, MEMBERS_ONLY_200),
+    "situation:subscription": ({}, SITUATION_MEMBERS_405),
+    "situation:page": (SITUATION_WEEK, MEMBERS_ONLY_200),
+    "situation:csv": (SITUATION_WEEK, SITUATION_DRAFT_CSV),
+    "situation:pdf": ({**SITUATION_WEEK, "number": 1}, SITUATION_NO_VERSION),
+    "situation:assessment": (SITUATION_WEEK, COORDINATOR_200),
+    "situation:approve": (SITUATION_WEEK, COORDINATOR_200),
     "core:choose_partnership": ({}, logged_in(200)),
     "core:accessibility": ({}, everyone(200)),
     "core:privacy": ({}, everyone(200)),

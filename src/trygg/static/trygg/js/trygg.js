@@ -44,6 +44,8 @@
     if (regions.length) {
       update();
       window.addEventListener("resize", update);
+      // A table inside a closed <details> has no width until it is opened.
+      document.addEventListener("toggle", update, true);
     }
   }
 

@@ -1,0 +1,421 @@
+"""Building the data of a lägesbild (its "picture"): one JSON-serialisable dict.
+
+A draft is built when it is read; approving stores the same dict as the snapshot, so a
+draft and an approved version render through the same templates. Long histories and
+baselines come from the rollup (``counts``); the incidents of the period's own window are
+read only for the point layer, the hotspots and the time profiles (at most 17 weeks,
+DESIGN.md §4). Nothing here filters by the reader: the dict holds every point with the
+facts the visibility decision needs (label, reporting organisation, reporter,
+recipients); ``render`` filters when it is shown.
+"""
+
+import datetime
+
+import numpy as np
+import shapely
+from django.db.models import Prefetch
+from django.utils import timezone
+from shapely.geometry import shape
+
+from trygg.core.models import Organisation, Participation
+from trygg.geo.models import Area
+from trygg.incidents.models import Incident, Source
+
+from . import counts, hotspots, stats, suppression
+from .structure import area_rows, category_groups
+
+FORMAT_VERSION = 1
+HOTSPOT_RECENT_WEEKS = 4
+HOTSPOT_BEFORE_WEEKS = 13
+TREND_WEEKS = 52
+COMPLIANCE_WEEKS = 52
+LATE_REPORT_WEEKS = 12
+WINDOWS = ("current", "previous", "last4", "baseline", "ytd", "ytd_prev")
+
+
+def _iso(day):
+    return day.isoformat()
+
+
+def comparison_windows(period):
+    """{name: (start, end)} of every window the tables compare, and the baseline window."""
+    previous = period.previous()
+    baseline = period.baseline()
+    ytd = period.year_to_date()
+    last4 = period.last_four_weeks()
+    windows = {
+        "current": (period.start, period.end),
+        "previous": (previous.start, previous.end),
+        "last4": (last4.start, last4.end),
+        "baseline": (baseline.start, baseline.end),
+        "ytd": (ytd.current.start, ytd.current.end),
+        "ytd_prev": (ytd.previous.start, ytd.previous.end),
+    }
+    return windows, baseline
+
+
+def build_picture(partnership, period, *, now=None):
+    now = now or timezone.now()
+    rows, leaves = area_rows(partnership)
+    groups = category_groups(partnership)
+    layout = counts.Layout(rows, leaves, groups)
+    windows, baseline = comparison_windows(period)
+    matrices = counts.window_matrices(partnership, layout, windows)
+
+    by_group = {name: layout.by_row_and_group(m) for name, m in matrices.items()}
+    by_category = {name: layout.by_row_and_category(m) for name, m in matrices.items()}
+    # The family of tests is every cell of the table: each row's groups and its total.
+    current = np.hstack([by_group["current"], by_group["current"].sum(axis=1, keepdims=True)])
+    base = np.hstack([by_group["baseline"], by_group["baseline"].sum(axis=1, keepdims=True)])
+    result = stats.flag_cells(current.ravel(), base.ravel(), t=period.days, T=baseline.days)
+    flags = _flags(result, rows, groups, current.shape)
+
+    table = {
+        name: {
+            "groups": by_group[name].tolist(),
+            "categories": by_category[name].tolist(),
+        }
+        for name in WINDOWS
+    }
+    picture = {
+        "format": FORMAT_VERSION,
+        "partnership": {"id": partnership.pk, "name": partnership.name},
+        "period": period.to_dict(),
+        "built_at": now.isoformat(),
+        "windows": {name: [_iso(s), _iso(e)] for name, (s, e) in windows.items()},
+        "baseline_periods": baseline.days / period.days,
+        "rows": [row.as_dict() for row in rows],
+        "groups": [group.as_dict() for group in groups],
+        "table": table,
+        "family_size": int(current.size),
+        "flags": flags,
+        "suppression": _suppression(rows, groups, by_group, by_category, windows),
+    }
+    picture["overview"] = _overview(partnership, period, windows, picture)
+    picture.update(_incident_layers(partnership, period, rows))
+    picture["outlines"] = _outlines(partnership)
+    picture["publish_overview"] = partnership.publishes_overview
+    picture["trends"] = _trends(
+        partnership, period, layout, rows, base, picture["windows"]["baseline"]
+    )
+    return picture
+
+
+def _flags(result, rows, groups, shape):
+    """The flagged cells, strongest first, with what a sentence needs to explain them."""
+    flags = []
+    _n_rows, n_cols = shape
+    for index in np.flatnonzero(result.flagged):
+        r, c = divmod(int(index), n_cols)
+        cell = result.cell(int(index))
+        flags.append(
+            {
+                "row": rows[r].id,
+                "row_name": rows[r].name,
+                "group": groups[c].code if c < len(groups) else "",
+                "group_label": groups[c].label if c < len(groups) else "",
+                **cell.to_dict(),
+            }
+        )
+    flags.sort(key=lambda f: (f["p_value"], f["row"], f["group"]))
+    return flags
+
+
+def _suppression(rows, groups, by_group, by_category, windows):
+    """For viewers: every window's cells as shown, "<5" or "–" (DESIGN.md §5), decided
+    for all windows together so that no window's totals give away another's small count."""
+    shown = suppression.suppress_area_tables(
+        rows=[row.as_dict() for row in rows],
+        groups=[group.as_dict() for group in groups],
+        group_counts={name: by_group[name] for name in WINDOWS},
+        category_counts={name: by_category[name] for name in WINDOWS},
+        spans={name: windows[name] for name in WINDOWS},
+    )
+    return {name: shown[name] for name in WINDOWS}
+
+
+def _overview(partnership, period, windows, picture):
+    start, end = windows["current"]
+    by_source = counts.counts_by(partnership, start, end, "source")
+    by_org = counts.counts_by(partnership, start, end, "organisation_id")
+    participants = list(
+        Organisation.objects.filter(
+            pk__in=Participation.objects.filter(partnership=partnership).values("organisation_id")
+        ).exclude(kind=Organisation.Kind.SYSTEM)
+    )
+    units = dict(
+        Organisation.objects.filter(parent__in=participants).values_list("pk", "parent_id")
+    )
+    top_of = {org.pk: org.pk for org in participants} | units
+    org_names = dict(Organisation.objects.filter(pk__in=by_org).values_list("pk", "name"))
+
+    since = end - datetime.timedelta(weeks=COMPLIANCE_WEEKS) + datetime.timedelta(days=1)
+    last = {}
+    for org_id, day in counts.last_report_dates(partnership, since, end).items():
+        top = top_of.get(org_id)
+        if top is not None and (top not in last or day > last[top]):
+            last[top] = day
+    silent = []
+    for org in sorted(participants, key=lambda o: o.name):
+        day = last.get(org.pk)
+        if day is not None and day >= start:
+            continue
+        weeks = (
+            COMPLIANCE_WEEKS
+            if day is None
+            else ((end - day).days // 7)
+            if period.kind == "week"
+            else None
+        )
+        silent.append(
+            {
+                "organisation": org.name,
+                "last_report": _iso(day) if day else None,
+                "weeks": weeks,
+                "more": day is None,
+            }
+        )
+    return {
+        "total": int(sum(by_source.values())),
+        "by_source": sorted(
+            ({"source": s, "count": int(n)} for s, n in by_source.items()),
+            key=lambda x: -x["count"],
+        ),
+        "by_organisation": sorted(
+            (
+                {"organisation": org_names.get(o, str(o)), "count": int(n)}
+                for o, n in by_org.items()
+            ),
+            key=lambda x: (-x["count"], x["organisation"]),
+        ),
+        "silent": silent,
+        "late": _late_reports(partnership, period),
+    }
+
+
+def _late_reports(partnership, period):
+    """Reports that arrived after an earlier lägesbild was approved, for that period."""
+    from .models import SituationVersion
+
+    since = period.start - datetime.timedelta(weeks=LATE_REPORT_WEEKS)
+    late = []
+    first_versions = (
+        SituationVersion.objects.filter(
+            report__partnership=partnership, number=1, report__start__gte=since
+        )
+        .exclude(report__period_key=period.key)
+        .select_related("report")
+        .order_by("report__start")
+    )
+    for version in first_versions:
+        report = version.report
+        if report.end >= period.end:
+            continue
+        n = (
+            Incident.objects.filter(
+                partnership=partnership,
+                occurred_date__gte=report.start,
+                occurred_date__lte=report.end,
+                created_at__gt=version.approved_at,
+                withdrawn_at__isnull=True,
+            )
+            .exclude(source=Source.POLICE_FEED)
+            .count()
+        )
+        if n:
+            late.append({"period": report.period_key, "count": n})
+    return late
+
+
+def _incident_layers(partnership, period, rows):
+    """Points of the period, police events per area, hotspots and time profiles."""
+    end = period.end
+    recent_start = end - datetime.timedelta(weeks=HOTSPOT_RECENT_WEEKS) + datetime.timedelta(1)
+    window_start = recent_start - datetime.timedelta(weeks=HOTSPOT_BEFORE_WEEKS)
+    first = min(window_start, period.start) if period.days <= 7 * 17 else window_start
+    incidents = list(
+        Incident.objects.filter(
+            partnership=partnership,
+            occurred_date__gte=max(first, period.start) if period.days > 7 * 17 else first,
+            occurred_date__lte=end,
+            withdrawn_at__isnull=True,
+        )
+        .select_related("category__parent", "organisation__parent")
+        .prefetch_related(Prefetch("recipients", to_attr="recipient_list"))
+        .only(
+            "id",
+            "lat",
+            "lon",
+            "label",
+            "source",
+            "occurred_date",
+            "occurred_from",
+            "time_bucket",
+            "organisation",
+            "reported_by",
+            "category",
+            "area",
+            "partnership",
+        )
+    )
+    in_period = [i for i in incidents if period.start <= i.occurred_date <= end]
+    points = []
+    police = {}
+    for incident in in_period:
+        if incident.source == Source.POLICE_FEED:
+            police[incident.area_id] = police.get(incident.area_id, 0) + 1
+            continue
+        if incident.lat is None:
+            continue
+        points.append(_point(incident))
+    area_names = dict(Area.objects.filter(partnership=partnership).values_list("pk", "name"))
+    return {
+        "points": points,
+        "police_by_area": sorted(
+            ({"area": area_names.get(a, str(a)), "count": n} for a, n in police.items()),
+            key=lambda x: (-x["count"], x["area"]),
+        ),
+        "hotspots": _hotspots(partnership, incidents, recent_start, window_start, end),
+        "time_profile": _time_profile(in_period, incidents, end),
+    }
+
+
+def _point(incident):
+    local = timezone.localtime(incident.occurred_from) if incident.occurred_from else None
+    return {
+        "id": incident.pk,
+        "lat": round(incident.lat, 6),
+        "lon": round(incident.lon, 6),
+        "date": _iso(incident.occurred_date),
+        "time": local.strftime("%H:%M") if local else "",
+        "bucket": incident.time_bucket,
+        "group": incident.category.parent.code if incident.category.parent_id else "",
+        "category": incident.category.label_sv,
+        "category_code": incident.category.code,
+        "label": incident.label,
+        "organisation_id": incident.organisation_id,
+        "organisation": str(incident.organisation),
+        "reported_by": incident.reported_by_id,
+        "recipients": sorted(u.pk for u in incident.recipient_list),
+    }
+
+
+def _hotspots(partnership, incidents, recent_start, window_start, end):
+    """Gi* hotspots of the last 4 weeks, and which of them are new (not hot in the 13
+    weeks before), over the partnership's RegSO areas (DESIGN.md §6)."""
+    regsos = [
+        (a.name, shape(a.geometry))
+        for a in Area.objects.filter(partnership=partnership, kind=Area.Kind.REGSO)
+        if a.geometry
+    ]
+    result = {"recent_weeks": HOTSPOT_RECENT_WEEKS, "before_weeks": HOTSPOT_BEFORE_WEEKS}
+    if not regsos:
+        return {**result, "cells": [], "tested": 0}
+    study = hotspots.study_area([geometry for _name, geometry in regsos])
+    located = [
+        i
+        for i in incidents
+        if i.lat is not None and i.source != Source.POLICE_FEED and i.occurred_date >= window_start
+    ]
+    layers = {}
+    for name, selection in (
+        ("recent", [i for i in located if i.occurred_date >= recent_start]),
+        ("before", [i for i in located if i.occurred_date < recent_start]),
+    ):
+        layers[name] = hotspots.hotspot_layer(
+            [i.lon for i in selection], [i.lat for i in selection], study, kde=False
+        )
+    recent = layers["recent"].hotspots
+    new = set(hotspots.new_hotspots(layers["recent"], layers["before"]).tolist())
+    hot = np.flatnonzero(recent.hot)
+    cells = recent.cell[hot]
+    polygons = hotspots.cell_polygons_wgs84(study.grid, cells)
+    found = []
+    for index, cell, polygon in zip(hot, cells, polygons, strict=True):
+        centre = shapely.centroid(shapely.Polygon(polygon))
+        area = next((name for name, geometry in regsos if geometry.contains(centre)), "")
+        found.append(
+            {
+                "cell": int(cell),
+                "polygon": polygon,
+                "area": area,
+                "window_count": int(recent.window_count[index]),
+                "z": round(float(recent.z[index]), 2),
+                "p": float(recent.p[index]),
+                "new": int(cell) in new,
+            }
+        )
+    found.sort(key=lambda c: (-c["window_count"], c["cell"]))
+    return {**result, "cells": found, "tested": recent.n_tested}
+
+
+def _time_profile(in_period, incidents, end):
+    """Weekday × hour counts for the period and the last 4 weeks; buckets when no time."""
+    four_weeks_start = end - datetime.timedelta(weeks=4) + datetime.timedelta(1)
+    profile = {}
+    for name, selection in (
+        ("period", in_period),
+        ("last4", [i for i in incidents if i.occurred_date >= four_weeks_start]),
+    ):
+        hours = np.zeros((7, 24), dtype=int)
+        buckets = np.zeros((7, 4), dtype=int)
+        bucket_index = {"morning": 0, "day": 1, "evening": 2, "night": 3}
+        for incident in selection:
+            if incident.occurred_from:
+                local = timezone.localtime(incident.occurred_from)
+                hours[local.weekday(), local.hour] += 1
+            elif incident.time_bucket in bucket_index:
+                buckets[incident.occurred_date.weekday(), bucket_index[incident.time_bucket]] += 1
+        profile[name] = {"hours": hours.tolist(), "buckets": buckets.tolist()}
+    return profile
+
+
+def _trends(partnership, period, layout, rows, base, picture_baseline):
+    """52 weeks per focus area (and the whole municipality) with the baseline band."""
+    last_monday = period.end - datetime.timedelta(days=period.end.weekday())
+    first_monday = last_monday - datetime.timedelta(weeks=TREND_WEEKS - 1)
+    indexes = [i for i, row in enumerate(rows) if row.kind in ("focus", "total")]
+    series = counts.weekly_series(partnership, layout, indexes, first_monday, TREND_WEEKS)
+    weeks = [
+        (first_monday + datetime.timedelta(weeks=w)).isocalendar()[:2] for w in range(TREND_WEEKS)
+    ]
+    baseline_weeks = (
+        datetime.date.fromisoformat(picture_baseline[1])
+        - datetime.date.fromisoformat(picture_baseline[0])
+    ).days / 7 + 1 / 7
+    trends = []
+    for n, index in enumerate(indexes):
+        mean = float(base[index, -1]) / baseline_weeks
+        low, high = stats.poisson_band(mean)
+        trends.append(
+            {
+                "row": rows[index].id,
+                "name": rows[index].name,
+                "weeks": [f"{y}-W{w:02d}" for y, w in weeks],
+                "counts": series[n].tolist(),
+                "mean": mean,
+                "low": low,
+                "high": high,
+            }
+        )
+    return trends
+
+
+OUTLINE_TOLERANCE = 0.0004  # degrees, about 25-45 m: enough for a printed overview map
+
+
+def _outlines(partnership):
+    """The areas' outlines, simplified, for the printed map (frozen with the snapshot)."""
+    outlines = []
+    for area in Area.objects.filter(
+        partnership=partnership, kind__in=[Area.Kind.MUNICIPALITY, Area.Kind.DISTRICT]
+    ).exclude(geometry__isnull=True):
+        geometry = shape(area.geometry).simplify(OUTLINE_TOLERANCE, preserve_topology=True)
+        polygons = getattr(geometry, "geoms", [geometry])
+        rings = [
+            [[round(x, 5), round(y, 5)] for x, y in polygon.exterior.coords]
+            for polygon in polygons
+            if polygon.geom_type == "Polygon"
+        ]
+        outlines.append({"kind": area.kind, "name": area.name, "rings": rings})
+    return outlines

@@ -1,0 +1,244 @@
+"""Approving a lägesbild: the frozen snapshot, its PDFs and hashes, revisions, late reports,
+and what each role reads back."""
+
+import datetime
+import hashlib
+import io
+import json
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from trygg.audit.models import AuditEntry
+from trygg.incidents import services as incident_services
+from trygg.incidents.models import Label
+from trygg.situation import services
+from trygg.situation.models import SituationVersion
+
+from .conftest import WEEK, add_incidents, refresh_rollup
+
+pytestmark = pytest.mark.django_db
+
+
+def pdf_text(data):
+    from pypdf import PdfReader
+
+    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
+
+
+@pytest.fixture
+def week_with_data(sigtuna):
+    regsos = list(sigtuna.sigtuna.regso.values())
+    first, second = regsos[0], regsos[1]
+    add_incidents(sigtuna, area=first, day=WEEK.start, n=7)
+    add_incidents(sigtuna, area=second, day=WEEK.start + datetime.timedelta(days=2), n=2)
+    add_incidents(
+        sigtuna,
+        area=second,
+        day=WEEK.start,
+        label=Label.AMBER_STRICT,
+        organisation=sigtuna.org_b,
+        reporter=sigtuna.users["other_org_reporter"],
+    )
+    for week in range(1, 53):
+        add_incidents(sigtuna, area=first, day=WEEK.start - datetime.timedelta(weeks=week))
+    refresh_rollup(sigtuna)
+    sigtuna.first, sigtuna.second = first, second
+    return sigtuna
+
+
+def approve(world, note=""):
+    return services.approve(
+        actor=world.users["coordinator"], partnership=world.p, period=WEEK, change_note=note
+    )
+
+
+def client_for(world, role):
+    client = Client()
+    client.force_login(world.users[role])
+    return client
+
+
+def test_approval_freezes_the_numbers_texts_and_two_pdfs_with_their_hashes(week_with_data):
+    world = week_with_data
+    services.save_assessment(
+        actor=world.users["coordinator"],
+        partnership=world.p,
+        period=WEEK,
+        assessment="Lugnt utom i centrum. Ring 070-123 45 67.",
+    )
+    version = approve(world)
+
+    assert version.number == 1
+    assert version.snapshot["texts"]["assessment"].startswith("Lugnt utom i centrum.")
+    assert "070-123 45 67" not in version.snapshot["texts"]["assessment"]
+    assert bytes(version.pdf_partnership).startswith(b"%PDF")
+    assert hashlib.sha256(bytes(version.pdf_partnership)).hexdigest() == (
+        version.pdf_partnership_sha256
+    )
+    assert hashlib.sha256(bytes(version.pdf_viewer)).hexdigest() == version.pdf_viewer_sha256
+    canonical = json.dumps(
+        version.snapshot, sort_keys=True, ensure_ascii=False, separators=(",", ":")
+    ).encode()
+    assert hashlib.sha256(canonical).hexdigest() == version.snapshot_sha256
+    entry = AuditEntry.objects.filter(action="situation.approve").get()
+    assert entry.data["pdf_partnership_sha256"] == version.pdf_partnership_sha256
+
+    text = pdf_text(bytes(version.pdf_partnership))
+    assert "TLP:GREEN" in text
+    assert "Tabeller per område" in text and world.first.name in text
+    viewer_text = pdf_text(bytes(version.pdf_viewer))
+    assert "TLP:GREEN" in viewer_text
+    assert "<5" in viewer_text  # the 2 (and the 1) in the second area are suppressed
+
+
+def test_corrections_after_approval_never_change_the_approved_version(week_with_data):
+    world = week_with_data
+    version = approve(world)
+    stored = SituationVersion.objects.get(pk=version.pk)
+    before = (bytes(stored.pdf_partnership), stored.snapshot)
+
+    incident = world.first.incidents.filter(occurred_date=WEEK.start).first()
+    incident_services.withdraw_incident(
+        actor=world.users["coordinator"], incident=incident, reason="dubblett"
+    )
+    late = add_incidents(world, area=world.first, day=WEEK.end, n=3)
+    refresh_rollup(world)
+
+    stored = SituationVersion.objects.get(pk=version.pk)
+    assert (bytes(stored.pdf_partnership), stored.snapshot) == before
+    assert hashlib.sha256(bytes(stored.pdf_partnership)).hexdigest() == (
+        stored.pdf_partnership_sha256
+    )
+
+    # The late reports show in the next week's draft ...
+    from trygg.situation.picture import build_picture
+
+    for incident in late:  # they arrived after the approval
+        type(incident).objects.filter(pk=incident.pk).update(
+            created_at=timezone.now() + datetime.timedelta(minutes=1)
+        )
+    next_week = build_picture(world.p, WEEK.next())
+    assert {"period": WEEK.key, "count": 3} in next_week["overview"]["late"]
+    # ... and in a revision, which needs a change note
+    with pytest.raises(ValidationError):
+        approve(world)
+    revision = approve(world, note="Tre sena rapporter, en dubblett borttagen.")
+    assert revision.number == 2
+    g = [g["code"] for g in revision.snapshot["groups"]].index("VALD")
+    r = [row["name"] for row in revision.snapshot["rows"]].index(world.first.name)
+    assert revision.snapshot["table"]["current"]["groups"][r][g] == 7 - 1 + 3
+    assert stored.snapshot["table"]["current"]["groups"][r][g] == 7
+    assert AuditEntry.objects.filter(action="situation.revise").count() == 1
+
+
+def test_a_period_that_is_not_over_cannot_be_approved(world):
+    from trygg.situation.periods import Period
+
+    this_week = Period.containing("week", timezone.localdate())
+    with pytest.raises(ValidationError):
+        services.approve(actor=world.users["coordinator"], partnership=world.p, period=this_week)
+    assert not SituationVersion.objects.exists()
+
+
+def test_only_coordinators_write_and_approve(world):
+    for role in ("analyst", "viewer", "reporter", "partnership_admin"):
+        with pytest.raises(ValidationError):
+            services.approve(actor=world.users[role], partnership=world.p, period=WEEK)
+        with pytest.raises(ValidationError):
+            services.save_assessment(
+                actor=world.users[role], partnership=world.p, period=WEEK, assessment="x"
+            )
+    assert not SituationVersion.objects.exists()
+
+
+def test_rendering_an_approved_week_reads_only_the_snapshot(week_with_data):
+    world = week_with_data
+    approve(world)
+    client = client_for(world, "coordinator")
+    url = reverse("situation:page", args=[WEEK.key])
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url + "?version=1")
+    assert response.status_code == 200
+    touched = [q["sql"] for q in queries if "incidents_incident" in q["sql"]]
+    assert touched == []
+    assert world.first.name in response.content.decode()
+
+
+def test_each_role_reads_the_approved_week_with_the_right_detail(week_with_data):
+    world = week_with_data
+    approve(world)
+    url = reverse("situation:page", args=[WEEK.key])
+
+    def points(role):
+        response = client_for(world, role).get(url)
+        assert response.status_code == 200
+        body = response.content.decode()
+        start = body.index('id="situation-points"') if 'id="situation-points"' in body else -1
+        if start < 0:
+            return None, body
+        data = body[body.index(">", start) + 1 : body.index("</script>", start)]
+        return json.loads(data), body
+
+    coordinator_points, _body = points("coordinator")
+    b_points, _body = points("other_org_reporter")
+    # The AMBER+STRICT report of organisation B: only B's own members see it
+    assert len(coordinator_points) == 9
+    assert len(b_points) == 10
+    viewer_points, viewer_body = points("viewer")
+    assert not viewer_points
+    assert "&lt;5" in viewer_body
+    assert "AMBER" not in viewer_body
+
+
+def test_viewers_get_suppressed_csv_and_the_viewer_pdf(week_with_data):
+    world = week_with_data
+    version = approve(world)
+    viewer = client_for(world, "viewer")
+    csv_body = viewer.get(reverse("situation:csv", args=[WEEK.key]) + "?version=1").content.decode(
+        "utf-8-sig"
+    )
+    assert "<5" in csv_body
+    for line in csv_body.splitlines()[1:]:
+        cells = line.split(";")[4:]
+        del cells[3]  # the weekly mean of the 52 weeks before: a mean, not a count
+        assert not any(cell in {"1", "2", "3", "4"} for cell in cells), line
+    pdf = viewer.get(reverse("situation:pdf", args=[WEEK.key, 1]))
+    assert pdf.content == bytes(version.pdf_viewer)
+    coordinator_pdf = client_for(world, "coordinator").get(
+        reverse("situation:pdf", args=[WEEK.key, 1])
+    )
+    assert coordinator_pdf.content == bytes(version.pdf_partnership)
+    detail_csv = client_for(world, "analyst").get(
+        reverse("situation:csv", args=[WEEK.key]) + "?version=1"
+    )
+    line = next(
+        line
+        for line in detail_csv.content.decode("utf-8-sig").splitlines()
+        if line.startswith(f"{world.second.name};RegSO-område;Våld och hot;;")
+    )
+    assert line.split(";")[4] == "3"  # exact for a detail role: 2 GREEN + 1 AMBER+STRICT
+    assert AuditEntry.objects.filter(action="situation.pdf_download").count() == 2
+
+
+def test_another_partnership_never_sees_the_version(week_with_data):
+    world = week_with_data
+    approve(world)
+    client = client_for(world, "other_partnership_coordinator")
+    assert client.get(reverse("situation:pdf", args=[WEEK.key, 1])).status_code == 404
+    page = client.get(reverse("situation:page", args=[WEEK.key]) + "?version=1")
+    assert page.status_code == 404
+    draft = client.get(reverse("situation:page", args=[WEEK.key]))
+    assert world.first.name not in draft.content.decode()
+
+
+def test_a_viewer_sees_nothing_before_approval(week_with_data):
+    response = client_for(week_with_data, "viewer").get(reverse("situation:page", args=[WEEK.key]))
+    assert response.status_code == 200
+    assert "inte fastställd" in response.content.decode()
+    assert week_with_data.first.name not in response.content.decode()

@@ -70,10 +70,12 @@ def window_matrices(partnership, layout, windows):
     return matrices
 
 
-def counts_by(partnership, start, end, field):
+def counts_by(partnership, start, end, field, **filters):
     """{value of ``field``: count} in the window (e.g. by source or organisation)."""
     rows = (
-        IncidentCount.objects.filter(partnership=partnership, date__gte=start, date__lte=end)
+        IncidentCount.objects.filter(
+            partnership=partnership, date__gte=start, date__lte=end, **filters
+        )
         .values(field)
         .annotate(n=Sum("count"))
         .order_by()

@@ -43,6 +43,9 @@ def context(picture, audience):
             {"day": day, "hours": hours}
             for day, hours in zip(rendering.weekday_names(), chart["hours"], strict=True)
         ]
+    trends = rendering.trend_charts(picture, detail)
+    for chart in trends:
+        chart["chunks"] = [chart["rows"][i : i + 13] for i in range(0, len(chart["rows"]), 13)]
     group_labels = {g["code"]: g["label"] for g in picture["groups"]}
     texts = picture.get("texts", {})
     return {
@@ -60,7 +63,7 @@ def context(picture, audience):
         "police_rows": rendering.police_rows(picture, detail),
         "hours": [f"{h:02d}" for h in range(24)],
         "time_charts": time,
-        "trend_charts": rendering.trend_charts(picture, detail),
+        "trend_charts": trends,
         "texts": texts,
         "proposed_category_labels": [
             group_labels.get(code, code) for code in texts.get("proposed_categories", [])

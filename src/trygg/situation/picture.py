@@ -89,7 +89,6 @@ def build_picture(partnership, period, *, now=None):
         "table": table,
         "family_size": int(current.size),
         "flags": flags,
-        "suppression": _suppression(rows, groups, by_group, by_category, windows),
     }
     picture["overview"] = _overview(partnership, period, windows, picture)
     picture.update(_incident_layers(partnership, period, rows))
@@ -121,17 +120,26 @@ def _flags(result, rows, groups, shape):
     return flags
 
 
-def _suppression(rows, groups, by_group, by_category, windows):
-    """For viewers: every window's cells as shown, "<5" or "–" (DESIGN.md §5), decided
-    for all windows together so that no window's totals give away another's small count."""
+def with_suppression(picture):
+    """The picture with, for viewers, every window's cells as shown, "<5" or "–"
+    (DESIGN.md §5), decided for all windows together so that no window's totals give away
+    another's small count. Needs nothing but the picture; only roles without details need
+    it (approved versions and the viewer PDF), so drafts skip the work."""
+    if "suppression" in picture:
+        return picture
+    table = picture["table"]
     shown = suppression.suppress_area_tables(
-        rows=[row.as_dict() for row in rows],
-        groups=[group.as_dict() for group in groups],
-        group_counts={name: by_group[name] for name in WINDOWS},
-        category_counts={name: by_category[name] for name in WINDOWS},
-        spans={name: windows[name] for name in WINDOWS},
+        rows=picture["rows"],
+        groups=picture["groups"],
+        group_counts={name: np.asarray(table[name]["groups"]) for name in WINDOWS},
+        category_counts={name: np.asarray(table[name]["categories"]) for name in WINDOWS},
+        spans={
+            name: tuple(datetime.date.fromisoformat(d) for d in picture["windows"][name])
+            for name in WINDOWS
+        },
     )
-    return {name: shown[name] for name in WINDOWS}
+    picture["suppression"] = {name: shown[name] for name in WINDOWS}
+    return picture
 
 
 def _overview(partnership, period, windows, picture):
@@ -228,15 +236,20 @@ def _late_reports(partnership, period):
 
 
 def _incident_layers(partnership, period, rows):
-    """Points of the period, police events per area, hotspots and time profiles."""
+    """Points, police events per area, hotspots and time profiles.
+
+    A page reads at most 17 weeks of incidents (DESIGN.md §4): the hotspots' 4 recent
+    weeks and the 13 before them. A period longer than that (a tertial, a year) shows the
+    points and the time profile of its last 4 weeks; its counts come from the rollup."""
     end = period.end
     recent_start = end - datetime.timedelta(weeks=HOTSPOT_RECENT_WEEKS) + datetime.timedelta(1)
     window_start = recent_start - datetime.timedelta(weeks=HOTSPOT_BEFORE_WEEKS)
-    first = min(window_start, period.start) if period.days <= 7 * 17 else window_start
+    long_period = period.start < window_start
+    map_start = recent_start if long_period else period.start
     incidents = list(
         Incident.objects.filter(
             partnership=partnership,
-            occurred_date__gte=max(first, period.start) if period.days > 7 * 17 else first,
+            occurred_date__gte=window_start,
             occurred_date__lte=end,
             withdrawn_at__isnull=True,
         )
@@ -258,25 +271,21 @@ def _incident_layers(partnership, period, rows):
             "partnership",
         )
     )
-    in_period = [i for i in incidents if period.start <= i.occurred_date <= end]
-    points = []
-    police = {}
-    for incident in in_period:
-        if incident.source == Source.POLICE_FEED:
-            police[incident.area_id] = police.get(incident.area_id, 0) + 1
-            continue
-        if incident.lat is None:
-            continue
-        points.append(_point(incident))
+    on_map = [i for i in incidents if i.occurred_date >= map_start]
+    points = [_point(i) for i in on_map if i.source != Source.POLICE_FEED and i.lat is not None]
+    police = counts.counts_by(partnership, period.start, end, "area_id", source=Source.POLICE_FEED)
     area_names = dict(Area.objects.filter(partnership=partnership).values_list("pk", "name"))
     return {
         "points": points,
+        "map_window": [_iso(map_start), _iso(end)],
         "police_by_area": sorted(
             ({"area": area_names.get(a, str(a)), "count": n} for a, n in police.items()),
             key=lambda x: (-x["count"], x["area"]),
         ),
         "hotspots": _hotspots(partnership, incidents, recent_start, window_start, end),
-        "time_profile": _time_profile(in_period, incidents, end),
+        "time_profile": _time_profile(
+            None if long_period or period.kind == "4w" else on_map, incidents, end
+        ),
     }
 
 
@@ -357,6 +366,8 @@ def _time_profile(in_period, incidents, end):
         ("period", in_period),
         ("last4", [i for i in incidents if i.occurred_date >= four_weeks_start]),
     ):
+        if selection is None:
+            continue
         hours = np.zeros((7, 24), dtype=int)
         buckets = np.zeros((7, 4), dtype=int)
         bucket_index = {"morning": 0, "day": 1, "evening": 2, "night": 3}

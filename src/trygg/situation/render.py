@@ -162,6 +162,10 @@ class Shown:
         self.picture = picture
         self.audience = audience
         self.table = picture["table"]
+        if audience != DETAIL:
+            from .picture import with_suppression
+
+            with_suppression(picture)
         self.suppression = picture.get("suppression", {})
         self.baseline_periods = picture["baseline_periods"]
 
@@ -405,34 +409,23 @@ def overview(picture, audience):
         "police_feed": _("polisens publicerade händelser"),
     }
 
-    def shown(n):
-        return n if audience == DETAIL or n == 0 or n >= 5 else SUPPRESSED_TEXT
-
     by_org = data["by_organisation"]
-    if audience != DETAIL:
-        # Secondary suppression is needed when exactly one organisation is hidden and the
-        # total is shown; hiding the two smallest keeps every hidden count unrecoverable.
-        hidden = [o for o in by_org if 0 < o["count"] < 5]
-        if len(hidden) == 1:
-            visible = [o for o in by_org if o["count"] >= 5]
-            extra = min(visible, key=lambda o: o["count"]) if visible else None
-            by_org = [
-                {**o, "count": HIDDEN_TEXT} if o is extra else {**o, "count": shown(o["count"])}
-                for o in by_org
-            ]
-        else:
-            by_org = [{**o, "count": shown(o["count"])} for o in by_org]
     by_source = [
-        {"label": source_labels.get(s["source"], s["source"]), "count": shown(s["count"])}
+        {"label": source_labels.get(s["source"], s["source"]), "count": s["count"]}
         for s in data["by_source"]
     ]
-    if audience != DETAIL and sum(1 for s in by_source if s["count"] == SUPPRESSED_TEXT) == 1:
-        candidates = [s for s in by_source if isinstance(s["count"], int) and s["count"]]
-        if candidates:
-            smallest = min(candidates, key=lambda s: s["count"])
-            smallest["count"] = HIDDEN_TEXT
+    total = data["total"]
+    if audience != DETAIL:
+        # The total is the table's municipality total: hide it here exactly as there.
+        rows = picture["rows"]
+        r = next((i for i, row in enumerate(rows) if row["kind"] == "total"), None)
+        total_status = (
+            Shown(picture, audience)._status("current", "totals", r) if r is not None else None
+        )
+        by_org, _total = _suppressed_breakdown(by_org, total, total_status)
+        by_source, total = _suppressed_breakdown(by_source, total, total_status)
     return {
-        "total": data["total"],
+        "total": total,
         "by_source": by_source,
         "by_organisation": by_org,
         "silent": data["silent"],
@@ -489,6 +482,31 @@ def weekday_names():
     ]
 
 
+def _suppressed_breakdown(rows, total, total_text=None):
+    """A breakdown and its total as a viewer sees them: small counts "<5", and whatever
+    else must be hidden so that none can be worked out from the total. ``total_text``:
+    how the total is already shown elsewhere ("<5", "–" or None for the number)."""
+    from . import suppression
+
+    if not rows:
+        return [], total_text or total
+    values = {("row", i): row["count"] for i, row in enumerate(rows)}
+    values["total"] = total
+    fixed = {}
+    if total_text == suppression.SMALL_TEXT:
+        fixed["total"] = suppression.Status.PRIMARY
+    elif total_text is not None:
+        fixed["total"] = suppression.Status.SECONDARY
+    statuses = suppression.suppress(
+        values, [("total", [("row", i) for i in range(len(rows))])], fixed=fixed
+    )
+    texts = suppression.display_texts(values, statuses)
+    return (
+        [{**row, "count": texts[("row", i)]} for i, row in enumerate(rows)],
+        texts["total"],
+    )
+
+
 def page_context(picture, user, membership):
     audience = audience_of(membership)
     kind = picture["period"]["kind"]
@@ -523,7 +541,16 @@ def page_context(picture, user, membership):
             group_labels.get(code, code) for code in texts.get("proposed_categories", [])
         ],
         "approval": picture.get("approval"),
+        "map_window": _map_window(picture),
     }
+
+
+def _map_window(picture):
+    """The dates the map's points cover when they are not the whole period, else None."""
+    window = picture.get("map_window")
+    if not window or window[0] == picture["period"]["start"]:
+        return None
+    return {"start": _date(window[0]), "end": _date(window[1])}
 
 
 def starting_points(picture):

@@ -17,7 +17,7 @@ from trygg.incidents.models import Category
 from trygg.incidents.redaction import redact
 
 from .models import SituationReport, SituationVersion, Subscription
-from .picture import build_picture
+from .picture import build_picture, with_suppression
 
 MAX_TEXT = 5000
 MAX_CHANGE_NOTE = 1000
@@ -154,7 +154,7 @@ def approve(*, actor, partnership, period, change_note="", request=None, now=Non
     number = report.versions.count() + 1
     if number > 1 and not change_note:
         raise ValidationError({"change_note": _("Skriv vad som ändrats sedan förra versionen.")})
-    picture = build_picture(partnership, period, now=now)
+    picture = with_suppression(build_picture(partnership, period, now=now))
     picture["texts"] = texts_of(report, partnership)
     picture["approval"] = {
         "version": number,

@@ -21,29 +21,44 @@ Cells may be *unpublished*: counts that are part of the arithmetic but never sho
 knows only that they are >= 0; a small unpublished count is protected like a shown one.
 
 What the reader knows, and so what the attacker in ``disclosure_ranges`` knows: every
-shown value; that a "<5" cell is in ``[1, threshold - 1]``; the constraints; and, since
-zeros are never hidden and small counts are always "<5", that a "–" cell is
-``>= threshold``. A hidden small count is *protected* when the attacker's feasible range
-for it (the linear-programming relaxation: minimise and maximise it subject to all of the
-above) contains at least two integers.
+shown value; that a "<5" cell is in ``[1, threshold - 1]``; that a "–" cell is at least 1
+(zeros are never hidden); the constraints. A hidden small count is *protected* when the
+attacker's feasible range for it (the linear-programming relaxation: minimise and
+maximise it subject to all of the above) contains at least two integers.
+
+"–" does not promise "at least 5": a small count is itself shown as "–" when "<5" would
+give it or others away whatever else were hidden. The case: a "<5" total whose four parts
+are each "<5" says that all of them are 1 and the total 4; shown as "–", the total has
+no upper bound and the parts range over 1..4.
 
 The algorithm (deterministic: ties are broken by the order of the cells in ``values``)
 ------------------------------------------------------------------------------------------
-1. Primary suppression: every cell with ``1 <= value < threshold``.
-2. Local pass, until stable: an exact constraint with exactly one hidden cell, or any
+1. Primary suppression: every cell with ``1 <= value < threshold`` ("<5").
+2. Small counts that would be pinned even with every shown count hidden are shown as "–"
+   instead (a local check per constraint, then linear programs choosing the fewest).
+3. Local pass, until stable: an exact constraint with exactly one hidden cell, or any
    constraint that on its own pins a protected cell (interval arithmetic with the bounds
-   above, e.g. ``<5`` + ``5`` = 6 shown pins the ``<5`` to 1), gets one more shown cell
-   hidden. The choice: never a zero; avoid grand totals (cells that are no constraint's
-   part) and ``avoid`` cells; prefer a cell that makes the constraint safe on its own,
-   then one whose other constraints already hide something (no new cascade), then the
-   smallest value.
-3. Audit, exact for the relaxation: for every connected group of hidden cells, linear
-   programs (``scipy.optimize.linprog``/HiGHS) move each protected cell as far as the
-   constraints allow. A cell seen at least 1 away from its true value is safe; a cell
-   whose range is narrower than that is pinned, and one more cell is hidden in a
-   constraint that contains it. Then back to 2, until nothing is pinned.
+   above, e.g. "<5" + "<5" = 2 pins both to 1), gets one more shown cell hidden. The
+   choice: never a zero; avoid grand totals (cells that are no constraint's part) and
+   ``avoid`` cells; prefer a cell that makes the constraint safe on its own, then one
+   whose other constraints already hide something (no new cascade), then the smallest.
+4. Audit, exact for the relaxation: for every connected group of hidden cells, linear
+   programs (HiGHS, through SciPy) move the protected cells as far as the constraints
+   allow; a cell seen at least 1 away from its true value is safe. For a cell that stays
+   pinned, a linear program finds the cheapest set of shown cells to hide so that it can
+   move by 1 (each hidden cell costs 1, a grand total or ``avoid`` cell 11): a pin often
+   comes from far away, a chain of cells at their bounds through rows, columns and the
+   area hierarchy. Then back to 3, until nothing is pinned.
 
-Secondary cells themselves are not protected: "–" means only "hidden, at least 5".
+Secondary cells themselves are not protected: "–" means only "hidden, at least 1".
+
+Several tables side by side (time windows) must be suppressed together: each may be
+safe alone, yet this week's "<5" can be pinned by the last 4 weeks' count of the same cell
+(this week <= last 4 weeks - the previous week). ``combine_tables`` with
+``window_relations`` (or ``suppress_area_tables`` with ``spans``) adds those
+containments. What a reader can learn by comparing one week's report with the next
+(this year's count then and now) is not covered: cells published earlier can be passed
+as ``fixed``.
 """
 
 from __future__ import annotations
@@ -236,6 +251,49 @@ class _Problem:
             for i in idx[1:]:
                 self.is_part[i] = True
 
+    def incidence(self):
+        """The constraints as a sparse matrix, constraints × cells (+1 the total, -1
+        each part)."""
+        if getattr(self, "_incidence", None) is None:
+            rows = [e for e, idx in enumerate(self.eq_cells) for _ in idx]
+            cols = [i for idx in self.eq_cells for i in idx]
+            data = [float(c) for coefs in self.eq_coefs for c in coefs]
+            self._incidence = sparse.csr_array(
+                (data, (rows, cols)), shape=(len(self.eq_cells), len(self.cells))
+            )
+            self.incidence_csc = self._incidence.tocsc()
+            self.eq_exact_array = np.array(self.eq_exact, dtype=bool)
+        return self._incidence
+
+    def blocks(self):
+        """Cells grouped by the exact constraints that connect them (one table of a
+        combined set is one block; containments link blocks): {block: [cells]}, and each
+        cell's block. Linear programs restricted to one block are small, and what they
+        find possible is possible for the whole."""
+        if getattr(self, "_blocks", None) is None:
+            n = len(self.cells)
+            parent = list(range(n))
+
+            def find(i):
+                while parent[i] != i:
+                    parent[i] = parent[parent[i]]
+                    i = parent[i]
+                return i
+
+            for idx, exact in zip(self.eq_cells, self.eq_exact, strict=True):
+                if exact:
+                    root = find(idx[0])
+                    for i in idx[1:]:
+                        other = find(i)
+                        if other != root:
+                            parent[other] = root
+            block_of = [find(i) for i in range(n)]
+            members: dict[int, list[int]] = {}
+            for i, b in enumerate(block_of):
+                members.setdefault(b, []).append(i)
+            self._blocks = (members, block_of)
+        return self._blocks
+
     def check_consistent(self):
         for idx, coefs, exact in zip(self.eq_cells, self.eq_coefs, self.eq_exact, strict=True):
             balance = sum(c * self.values[i] for i, c in zip(idx, coefs, strict=True))
@@ -391,17 +449,45 @@ class _Suppressor:
         shown cells to hide (``_PathModel``): a pinned cell is often blocked far away, by
         a chain of cells at their bounds through rows, columns and the area hierarchy,
         which hiding a neighbour does not open."""
-        model = _PathModel(self)
+        p = self.p
+        members, block_of = p.blocks()
+        models: dict = {}  # frozenset of blocks (None: everything) -> model
+
+        def path(i, blocks):
+            if blocks not in models:
+                region = None
+                if blocks is not None and len(blocks) < len(members):
+                    region = sorted(j for b in blocks for j in members[b])
+                models[blocks] = _PathModel(self, region)
+            return models[blocks].path(i, p.values[i])
+
         added = False
         touched: set[int] = set()  # constraints changed: their cells wait for the audit
         for i in pinned:
-            if touched.intersection(self.p.cell_eqs[i]):
+            if touched.intersection(p.cell_eqs[i]):
                 continue
-            for j in model.path(i, self.p.values[i]):
+            # First only the cell's own block (one table), then with the blocks of the
+            # hidden cells it is contained in or contains (the other windows' cells at
+            # the same place), then everything.
+            own = frozenset([block_of[i]])
+            linked = own | {
+                block_of[j]
+                for e in p.cell_eqs[i]
+                if not p.eq_exact[e]
+                for j in p.eq_cells[e]
+                if self.status[j] != _S
+            }
+            found = path(i, own)
+            if found is None and linked != own:
+                found = path(i, linked)
+            if found is None and len(members) > len(linked):
+                found = path(i, None)
+            for j in found or ():
                 self.hide(j)
-                model.hidden_now(j)
+                for model in models.values():
+                    model.hidden_now(j)
                 self.changed.append(j)
-                touched.update(self.p.cell_eqs[j])
+                touched.update(p.cell_eqs[j])
                 added = True
         return added
 
@@ -461,23 +547,19 @@ class _Suppressor:
             targets = [k for k, i in enumerate(cells) if p.protected(i, status)]
             if not targets or len(eqs) == 1:  # one constraint: done by the local half
                 continue
+            targets = _suspects(p, status, cells, targets)
+            if not targets:
+                continue
             lp = _LP(p, status, cells, eqs)
             truth = np.array([p.values[i] for i in cells], dtype=float)
-            position = {i: k for k, i in enumerate(cells)}
-            for k in _pinned_positions(lp, truth, targets, confirm_all=True):
-                if not lp.pinned(k, truth):
-                    continue  # an earlier upgrade freed it
-                i = cells[k]
-                near = {i}
-                for e in p.cell_eqs[i]:
-                    near.update(p.eq_cells[e])
-                for c in self.upgrade_options(near, i):
-                    lp.set_bounds(position[c], 1, math.inf)  # as "–"
-                    if not lp.pinned(k, truth):
-                        self.status[c] = status[c] = _H
-                        changed = True
-                        break
-                    lp.set_bounds(position[c], *p.bounds(c, status))
+            stuck = _pinned_positions(lp, truth, targets, confirm_all=True)
+            if not stuck:
+                continue
+            model = _UpgradeModel(self, status, cells, eqs)
+            for k in stuck:
+                for c in model.upgrades(k, truth[k]):
+                    self.status[c] = status[c] = _H
+                    changed = True
         return changed
 
 
@@ -529,7 +611,8 @@ class _Model:
     loaded once and each solve starts from the previous basis (about ten times faster
     than ``linprog``, which rebuilds everything); ``linprog`` is the fallback."""
 
-    def __init__(self, matrix, lhs, rhs, lower, upper):
+    def __init__(self, matrix, lhs, rhs, lower, upper, *, dual=False):
+        self.dual = dual
         self.matrix = sparse.csr_array(matrix)
         self.lhs = np.asarray(lhs, dtype=float)
         self.rhs = np.asarray(rhs, dtype=float)
@@ -557,7 +640,9 @@ class _Model:
             lp.a_matrix_.value_ = csc.data.astype(float)
             highs = _highs._Highs()
             highs.setOptionValue("output_flag", False)
-            highs.setOptionValue("presolve", "off")  # keeps the basis between solves
+            # Primal simplex when the objective changes between solves (the last basis
+            # stays feasible), dual simplex when bounds change (it stays optimal).
+            highs.setOptionValue("simplex_strategy", 1 if self.dual else 4)
             highs.passModel(lp)
             self.columns = np.arange(self.n, dtype=np.int32)
             return highs
@@ -594,11 +679,14 @@ class _Model:
             message = highs.modelStatusToString(state)
         else:
             exact = self.lhs == self.rhs
-            inequality = ~exact
+            above = ~exact & np.isfinite(self.lhs)  # lhs <= A x
+            below = ~exact & np.isfinite(self.rhs)  # A x <= rhs
+            a_ub = sparse.vstack([-self.matrix[above], self.matrix[below]])
+            b_ub = np.concatenate([-self.lhs[above], self.rhs[below]])
             result = linprog(
                 objective,
-                A_ub=-self.matrix[inequality] if inequality.any() else None,
-                b_ub=-self.lhs[inequality] if inequality.any() else None,
+                A_ub=a_ub if len(b_ub) else None,
+                b_ub=b_ub if len(b_ub) else None,
                 A_eq=self.matrix[exact] if exact.any() else None,
                 b_eq=self.lhs[exact] if exact.any() else None,
                 bounds=[
@@ -620,32 +708,34 @@ class _Infeasible(Exception):
 
 
 def _rows(problem: _Problem, status, column, deviation=()):
-    """The constraints touching ``column``'s cells as sparse rows: hidden cells (and
-    ``deviation`` cells: x = value + u - w, u and w at ``column[j]``, ``column[j]+1``)
-    are variables, shown ones constants. Returns (matrix, lhs, rhs)."""
-    rows, cols, data, lhs, rhs = [], [], [], [], []
+    """The constraints touching ``column``'s cells as sparse rows: those cells are
+    variables (``deviation`` cells as x = value + u - w, u and w at ``column[j]`` and
+    ``column[j] + 1``), all others constants at their values. Returns (matrix, lhs, rhs)."""
+    incidence = problem.incidence()  # constraints × cells, +1 total, -1 parts
     deviation = set(deviation)
-    eqs = sorted({e for j in column for e in problem.cell_eqs[j]})
-    for e in eqs:
-        constant = 0
-        row = len(lhs)
-        for j, c in zip(problem.eq_cells[e], problem.eq_coefs[e], strict=True):
-            if j in deviation:
-                constant -= c * problem.values[j]
-                rows += [row, row]
-                cols += [column[j], column[j] + 1]
-                data += [float(c), float(-c)]
-            elif j in column:
-                rows.append(row)
-                cols.append(column[j])
-                data.append(float(c))
-            else:
-                constant -= c * problem.values[j]
-        # sum(c x) == constant, or >= constant for a containment
-        lhs.append(float(constant))
-        rhs.append(float(constant) if problem.eq_exact[e] else math.inf)
-    n = max(column.values(), default=-1) + 1 + (1 if deviation else 0)
-    return sparse.csr_array((data, (rows, cols)), shape=(len(lhs), n)), lhs, rhs
+    cells = np.fromiter(column, dtype=np.int64, count=len(column))
+    n_vars = max(column.values(), default=-1) + 1 + (1 if deviation else 0)
+    eqs = np.unique(problem.incidence_csc[:, cells].indices) if len(cells) else []
+    sub = incidence[eqs]
+    # cell -> variable map, and the values that stay constants
+    map_rows, map_cols, map_data = [], [], []
+    constant_values = np.asarray(problem.values, dtype=float).copy()
+    for j, k in column.items():
+        map_rows.append(j)
+        map_cols.append(k)
+        map_data.append(1.0)
+        if j in deviation:
+            map_rows.append(j)
+            map_cols.append(k + 1)
+            map_data.append(-1.0)
+        else:
+            constant_values[j] = 0.0
+    mapping = sparse.csr_array((map_data, (map_rows, map_cols)), shape=(len(problem.cells), n_vars))
+    matrix = sub @ mapping
+    lhs = -(sub @ constant_values)
+    # sum(c x) == constant, or >= constant for a containment
+    rhs = np.where(problem.eq_exact_array[eqs], lhs, math.inf) if len(eqs) else lhs
+    return sparse.csr_array(matrix), lhs, rhs
 
 
 class _LP(_Model):
@@ -688,12 +778,12 @@ class _PathModel:
     cell is a variable; a shown cell may deviate from its value at a cost (a hidden one
     for free). One model per round, re-solved warm for each pinned cell."""
 
-    def __init__(self, suppressor):
+    def __init__(self, suppressor, region=None):
         p, status = suppressor.p, suppressor.status
-        n = len(p.cells)
-        self.hidden = [j for j in range(n) if status[j] != _S]
+        region = range(len(p.cells)) if region is None else region
+        self.hidden = [j for j in region if status[j] != _S]
         self.free = [
-            j for j in range(n) if status[j] == _S and p.values[j] > 0 and not suppressor.locked[j]
+            j for j in region if status[j] == _S and p.values[j] > 0 and not suppressor.locked[j]
         ]
         column = {j: k for k, j in enumerate(self.hidden)}
         for k, j in enumerate(self.free):
@@ -709,15 +799,86 @@ class _PathModel:
         for j in self.free:
             self.cost[column[j]] = self.cost[column[j] + 1] = 1.0 + 10.0 * suppressor.tier[j]
             upper[column[j] + 1] = p.values[j] - 1  # a hidden count is at least 1
-        self.model = _Model(matrix, lhs, rhs, lower, upper)
+        self.model = _Model(matrix, lhs, rhs, lower, upper, dual=True)
 
     def hidden_now(self, j):
         if j in self.free_set:
             self.cost[self.column[j]] = self.cost[self.column[j] + 1] = 0.0
 
     def path(self, i, value):
-        """The free cells to hide so that cell ``i`` can move 1 from ``value``."""
+        """The free cells to hide so that cell ``i`` can move 1 from ``value`` (cells
+        outside the model's region keep their values); None when no choice can."""
         k = self.column[i]
+        low, high = self.model.lower[k], self.model.upper[k]
+        best = None
+        for target in (value + 1, value - 1):
+            if not low <= target <= high:
+                continue
+            self.model.set_bounds(k, target, target)
+            try:
+                x, cost = self.model.solve(self.cost)
+            except _Infeasible:
+                continue
+            finally:
+                self.model.set_bounds(k, low, high)
+            if x is not None and (best is None or cost < best[1] - _EPS):
+                best = (x, cost)
+                if cost < _EPS:
+                    break  # it can move already
+        if best is None:
+            return None
+        x = best[0]
+        return [
+            j
+            for j in self.free
+            if self.cost[self.column[j]] > 0 and x[self.column[j]] + x[self.column[j] + 1] > _EPS
+        ]
+
+
+class _UpgradeModel:
+    """For ``_Suppressor.upgrade_by_lp``: with everything hidden that may be hidden, the
+    fewest "<5" cells to show as "–" instead (dropping their upper bound) so that a
+    pinned cell can move by 1. Upper bounds become ``x - s <= threshold - 1`` rows with
+    a cost on ``s``; one model per component, re-solved for each pinned cell."""
+
+    def __init__(self, suppressor, status, cells, eqs):
+        p = suppressor.p
+        self.cells = cells
+        n = len(cells)
+        column = {i: k for k, i in enumerate(cells)}
+        matrix, lhs, rhs = _rows(p, status, column)
+        bounds = [p.bounds(i, status) for i in cells]
+        lower = [lo for lo, _ in bounds]
+        upper = [hi for _, hi in bounds]
+        self.options = [
+            k for k, i in enumerate(cells) if status[i] == _P and not suppressor.locked[i]
+        ]
+        m = len(self.options)
+        for k in self.options:
+            upper[k] = math.inf
+        # [A 0] between lhs and rhs; [I_options -I] <= threshold - 1
+        slack_rows = sparse.csr_array(
+            (
+                [1.0] * m + [-1.0] * m,
+                (list(range(m)) * 2, self.options + list(range(n, n + m))),
+            ),
+            shape=(m, n + m),
+        )
+        wide = sparse.hstack([matrix, sparse.csr_array((matrix.shape[0], m))])
+        self.model = _Model(
+            sparse.vstack([wide, slack_rows]),
+            list(lhs) + [-math.inf] * m,
+            list(rhs) + [p.t - 1.0] * m,
+            lower + [0.0] * m,
+            upper + [math.inf] * m,
+            dual=True,
+        )
+        self.cost = np.zeros(n + m)
+        self.cost[n:] = 1.0
+        self.n = n
+
+    def upgrades(self, k, value):
+        """The cells to show as "–" so that variable k can move 1 from ``value``."""
         low, high = self.model.lower[k], self.model.upper[k]
         best = None
         for target in (value + 1, value - 1):
@@ -734,12 +895,15 @@ class _PathModel:
                 best = (x, cost)
         if best is None:
             return []
-        x = best[0]
-        return [
-            j
-            for j in self.free
-            if self.cost[self.column[j]] > 0 and x[self.column[j]] + x[self.column[j] + 1] > _EPS
+        chosen = [
+            self.cells[k]
+            for n, k in enumerate(self.options)
+            if self.cost[self.n + n] > 0 and best[0][self.n + n] > _EPS
         ]
+        for n, k in enumerate(self.options):
+            if self.cells[k] in chosen:
+                self.cost[self.n + n] = 0.0  # already "–": free from now on
+        return chosen
 
 
 def _unmoved(x, truth, remaining):
@@ -808,9 +972,37 @@ def _audit_component(problem, status, cells, eqs, targets, pinned, confirm_all=F
         if problem.pinned_locally(eqs[0], status, classic=False):
             pinned.extend(cells[k] for k in targets)
         return
+    targets = _suspects(problem, status, cells, targets)
+    if not targets:
+        return
     lp = _LP(problem, status, cells, eqs)
     truth = np.array([problem.values[i] for i in cells], dtype=float)
     pinned.extend(cells[k] for k in _pinned_positions(lp, truth, targets, confirm_all=confirm_all))
+
+
+def _suspects(problem, status, cells, targets):
+    """The targets (positions in ``cells``) that linear programs over one block at a time
+    (the other blocks' cells held at their values) cannot move: only these need the
+    program of the whole component."""
+    _members, block_of = problem.blocks()
+    by_block: dict[int, list[int]] = {}
+    for k, i in enumerate(cells):
+        by_block.setdefault(block_of[i], []).append(k)
+    if len(by_block) == 1:
+        return targets
+    wanted = set(targets)
+    suspects = []
+    for positions in by_block.values():
+        block_targets = [k for k in positions if k in wanted]
+        if not block_targets:
+            continue
+        block_cells = [cells[k] for k in positions]
+        local = {k: n for n, k in enumerate(positions)}
+        lp = _LP(problem, status, block_cells, None)
+        truth = np.array([problem.values[i] for i in block_cells], dtype=float)
+        stuck = _pinned_positions(lp, truth, [local[k] for k in block_targets])
+        suspects.extend(positions[n] for n in stuck)
+    return sorted(suspects)
 
 
 def _pinned_positions(lp, truth, targets, *, confirm_all=False):
@@ -855,6 +1047,7 @@ def suppress(
     unpublished: Collection[Hashable] = (),
     avoid: Collection[Hashable] = (),
     fixed: Mapping[Hashable, Status] | None = None,
+    start: Mapping[Hashable, Status] | None = None,
 ) -> dict[Hashable, Status]:
     """The status of every published cell of a table.
 
@@ -863,8 +1056,10 @@ def suppress(
     ``unpublished``: cells that take part in the constraints but are never shown (not in
     the result). ``avoid``: cells to keep shown if at all possible (grand totals, cells
     that are no constraint's part, are avoided anyway). ``fixed``: statuses already
-    decided, e.g. published earlier (a SHOWN or SECONDARY cell must be 0 or at least
-    ``threshold``, a PRIMARY one small).
+    decided, e.g. published earlier (a PRIMARY cell must be small, a SHOWN one not, a
+    SECONDARY one not 0). ``start``: a starting point, e.g. the result for parts of
+    the table suppressed on their own: its SECONDARY cells are hidden from the start,
+    and more may follow.
 
     Raises ValueError for bad input and SuppressionError when no choice of further cells
     could protect a small count (cannot happen unless ``fixed`` forbids it).
@@ -888,12 +1083,23 @@ def suppress(
         wanted = Status(wanted)
         if problem.unpublished[i]:
             raise ValueError(f"fixed cell {cell!r} is unpublished")
-        if (wanted == Status.PRIMARY) != (status[i] == _P) or (
-            wanted == Status.SECONDARY and counts[i] == 0
+        small = 0 < counts[i] < threshold
+        if (
+            (wanted == Status.PRIMARY and not small)
+            or (wanted == Status.SHOWN and small)
+            or (wanted == Status.SECONDARY and counts[i] == 0)
         ):
             raise ValueError(f"fixed status {wanted} does not fit count {counts[i]} of {cell!r}")
         status[i] = _FROM_STATUS[wanted]
         locked[i] = True
+    for cell, given in (start or {}).items():
+        if cell not in problem.index:
+            raise ValueError(f"start cell {cell!r} has no value")
+        i = problem.index[cell]
+        if Status(given) == Status.SECONDARY and not locked[i] and not problem.unpublished[i]:
+            if counts[i] == 0:
+                raise ValueError(f"start status secondary does not fit count 0 of {cell!r}")
+            status[i] = _H
     tier = [0 if problem.is_part[i] else 1 for i in range(n)]
     for cell in avoid:
         if cell not in problem.index:
@@ -1398,7 +1604,12 @@ def suppress_area_tables(
     }
     relations = window_relations({n: spans[n] for n in tables if n in spans}) if spans else []
     combined = combine_tables(tables, relations)
-    statuses = combined.suppress(threshold=threshold)
+    start = {}
+    if relations:  # each window on its own first: the joint pass has less left to do
+        for name, table in tables.items():
+            for cell, status in table.suppress(threshold=threshold).items():
+                start[(name, cell)] = status
+    statuses = combined.suppress(threshold=threshold, start=start)
     return {
         name: _as_json(
             rows,

@@ -16,6 +16,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from trygg.audit.services import record
 from trygg.core.models import Role
@@ -74,6 +75,25 @@ def last_complete_week(today=None):
     return Period.containing("week", today).previous()
 
 
+OTHER_PERIOD_LABELS = {
+    "week": _lazy("Veckan"),
+    "4w": _lazy("Fyra veckor"),
+    "month": _lazy("Månaden"),
+    "tertial": _lazy("Tertialet"),
+    "year": _lazy("Året"),
+}
+
+
+def other_periods(period):
+    """The other kinds of period that end with (or contain) this one's last day."""
+    day = period.end
+    return [
+        {"key": Period.containing(kind, day).key, "label": label}
+        for kind, label in OTHER_PERIOD_LABELS.items()
+        if kind != str(period.kind)
+    ]
+
+
 def latest(request):
     return redirect("situation:page", key=last_complete_week().key)
 
@@ -122,6 +142,7 @@ def page(request, key):
         "previous_key": period.previous().key,
         "next_key": period.next().key,
         "latest_number": versions[-1].number if versions else 0,
+        "other_periods": other_periods(period),
         "tile_url": settings.MAP_TILE_URL,
         "tile_attribution": settings.MAP_TILE_ATTRIBUTION,
         "subscribed": Subscription.objects.filter(

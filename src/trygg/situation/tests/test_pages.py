@@ -253,3 +253,26 @@ def test_a_partnership_that_publishes_its_overview_marks_it_clear(world):
     assert AuditEntry.objects.filter(action="partnership.publishes_overview").exists()
     with pytest.raises(CommandError):
         call_command("situation", "publish-overview", "finns-inte", "no")
+
+
+@pytest.mark.parametrize(
+    "key,heading",
+    [
+        ("4w-2026-W40", "veckorna 37–40 2026"),
+        ("2026-10", "oktober 2026"),
+        ("2026-T2", "tertial 2 2026"),
+        ("2025", "2025"),
+    ],
+)
+def test_longer_periods_have_the_same_picture(sigtuna, key, heading):
+    regso = next(iter(sigtuna.sigtuna.regso.values()))
+    add_incidents(sigtuna, area=regso, day=datetime.date(2025, 6, 2), n=2)
+    add_incidents(sigtuna, area=regso, day=datetime.date(2026, 9, 28), n=3)
+    refresh_rollup(sigtuna)
+    response = client_for(sigtuna, "analyst").get(reverse("situation:page", args=[key]))
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert f"Lägesbild {heading}" in body
+    assert "Snitt per" in body
+    if key in ("2026-T2", "2025"):
+        assert "de senaste fyra veckorna" in body  # the map shows the last 4 weeks only

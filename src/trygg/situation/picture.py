@@ -19,7 +19,7 @@ from shapely.geometry import shape
 
 from trygg.core.models import Organisation, Participation
 from trygg.geo.models import Area
-from trygg.incidents.models import Incident, Source
+from trygg.incidents.models import Incident, Label, Source
 
 from . import counts, hotspots, stats, suppression
 from .structure import area_rows, category_groups
@@ -28,6 +28,9 @@ FORMAT_VERSION = 1
 HOTSPOT_RECENT_WEEKS = 4
 HOTSPOT_BEFORE_WEEKS = 13
 TREND_WEEKS = 52
+KDE_CELL_SIZE = 100  # metres; the map's density layer
+KDE_BANDWIDTH = 300  # metres; at least 3 cell sizes (hotspots.grid_kde)
+KDE_FLOOR = 0.2  # density cells below this share of the maximum are not drawn
 COMPLIANCE_WEEKS = 52
 LATE_REPORT_WEEKS = 12
 WINDOWS = ("current", "previous", "last4", "baseline", "ytd", "ytd_prev")
@@ -320,7 +323,9 @@ def _hotspots(partnership, incidents, recent_start, window_start, end):
     result = {"recent_weeks": HOTSPOT_RECENT_WEEKS, "before_weeks": HOTSPOT_BEFORE_WEEKS}
     if not regsos:
         return {**result, "cells": [], "tested": 0}
-    study = hotspots.study_area([geometry for _name, geometry in regsos])
+    study = hotspots.study_area(
+        [geometry for _name, geometry in regsos], kde_cell_size=KDE_CELL_SIZE
+    )
     located = [
         i
         for i in incidents
@@ -332,7 +337,11 @@ def _hotspots(partnership, incidents, recent_start, window_start, end):
         ("before", [i for i in located if i.occurred_date < recent_start]),
     ):
         layers[name] = hotspots.hotspot_layer(
-            [i.lon for i in selection], [i.lat for i in selection], study, kde=False
+            [i.lon for i in selection],
+            [i.lat for i in selection],
+            study,
+            kde_cell_size=KDE_CELL_SIZE,
+            kde=False,
         )
     recent = layers["recent"].hotspots
     new = set(hotspots.new_hotspots(layers["recent"], layers["before"]).tolist())
@@ -355,7 +364,43 @@ def _hotspots(partnership, incidents, recent_start, window_start, end):
             }
         )
     found.sort(key=lambda c: (-c["window_count"], c["cell"]))
-    return {**result, "cells": found, "tested": recent.n_tested}
+    return {
+        **result,
+        "cells": found,
+        "tested": recent.n_tested,
+        "kde": _density_cells(study, [i for i in located if i.occurred_date >= recent_start]),
+    }
+
+
+def _density_cells(study, incidents):
+    """The KDE of the recent weeks as graded cells for the map. A density surface shows
+    roughly where single incidents are, so it is drawn for detail roles only and from the
+    incidents every one of them may see (TLP:CLEAR and GREEN). Cells below a fifth of the
+    maximum are left out; the rest get a level from 1 to 4."""
+    shared = [i for i in incidents if i.label in (Label.CLEAR, Label.GREEN)]
+    surface = hotspots.hotspot_layer(
+        [i.lon for i in shared],
+        [i.lat for i in shared],
+        study,
+        kde_cell_size=KDE_CELL_SIZE,
+        bandwidth=KDE_BANDWIDTH,
+    ).kde
+    if surface is None or not surface.mask.any() or surface.density[surface.mask].max() <= 0:
+        return {"cells": [], "max": 0.0, "bandwidth": KDE_BANDWIDTH}
+    density = np.where(surface.mask, surface.density, 0.0)
+    peak = float(density.max())
+    flat = density.ravel()
+    cells = np.flatnonzero(flat >= peak * KDE_FLOOR)
+    levels = np.minimum(4, 1 + ((flat[cells] / peak - KDE_FLOOR) / (1 - KDE_FLOOR) * 4).astype(int))
+    polygons = hotspots.cell_polygons_wgs84(surface.grid, cells)
+    return {
+        "cells": [
+            {"polygon": polygon, "level": int(level)}
+            for polygon, level in zip(polygons, levels, strict=True)
+        ],
+        "max": round(peak, 1),
+        "bandwidth": KDE_BANDWIDTH,
+    }
 
 
 def _time_profile(in_period, incidents, end):

@@ -434,10 +434,17 @@ def overview(picture, audience):
 
 
 def hotspot_rows(picture):
-    return [
-        {"area": cell["area"], "window_count": cell["window_count"], "new": cell["new"]}
-        for cell in picture.get("hotspots", {}).get("cells", [])
-    ]
+    """The hotspot cells summed up per area: how many cells, the most incidents in one
+    cell's window, and how many of the cells are new."""
+    by_area = {}
+    for cell in picture.get("hotspots", {}).get("cells", []):
+        row = by_area.setdefault(
+            cell["area"], {"area": cell["area"], "cells": 0, "window_count": 0, "new": 0}
+        )
+        row["cells"] += 1
+        row["window_count"] = max(row["window_count"], cell["window_count"])
+        row["new"] += 1 if cell["new"] else 0
+    return sorted(by_area.values(), key=lambda r: (-r["cells"], -r["window_count"], r["area"]))
 
 
 def hotspot_features(picture):
@@ -455,6 +462,24 @@ def hotspot_features(picture):
                 },
             }
             for cell in picture.get("hotspots", {}).get("cells", [])
+        ],
+    }
+
+
+def density_features(picture, audience):
+    """The density (KDE) layer for the map: detail roles only."""
+    if audience != DETAIL:
+        return {"type": "FeatureCollection", "features": []}
+    cells = picture.get("hotspots", {}).get("kde", {}).get("cells", [])
+    return {
+        "type": "FeatureCollection",
+        "features": [
+            {
+                "type": "Feature",
+                "geometry": {"type": "Polygon", "coordinates": [cell["polygon"]]},
+                "properties": {"level": cell["level"]},
+            }
+            for cell in cells
         ],
     }
 
@@ -533,6 +558,7 @@ def page_context(picture, user, membership):
         "hotspots": picture.get("hotspots", {}),
         "hotspot_rows": hotspot_rows(picture),
         "hotspot_features": hotspot_features(picture),
+        "density_features": density_features(picture, audience),
         "hours": [f"{h:02d}" for h in range(24)],
         "time_charts": time,
         "trend_charts": trend_charts(picture, audience),
@@ -557,7 +583,7 @@ def starting_points(picture):
     """Flags and hotspots offered to the coordinator as starting points for the texts."""
     return {
         "flags": flag_list(picture),
-        "hotspots": picture.get("hotspots", {}).get("cells", []),
+        "hotspots": hotspot_rows(picture),
     }
 
 

@@ -161,3 +161,28 @@ def test_the_picture_of_an_empty_partnership_is_well_formed(world):
     assert picture["points"] == []
     assert picture["hotspots"]["cells"] == []
     assert picture["overview"]["total"] == 0
+
+
+def test_the_density_layer_is_drawn_only_from_incidents_every_detail_role_may_see(sigtuna):
+    import random
+
+    rng = random.Random(2)
+    target = next(iter(sigtuna.sigtuna.regso.values()))
+    add_incidents(
+        sigtuna,
+        area=target,
+        day=WEEK.start,
+        n=10,
+        label=Label.RED,
+        positions=cluster_positions(target, 10, rng),
+    )
+    refresh_rollup(sigtuna)
+    assert build_picture(sigtuna.p, WEEK)["hotspots"]["kde"]["cells"] == []
+
+    add_incidents(
+        sigtuna, area=target, day=WEEK.start, n=10, positions=cluster_positions(target, 10, rng)
+    )
+    refresh_rollup(sigtuna)
+    kde = build_picture(sigtuna.p, WEEK)["hotspots"]["kde"]
+    assert kde["cells"] and {c["level"] for c in kde["cells"]} <= {1, 2, 3, 4}
+    assert max(c["level"] for c in kde["cells"]) == 4

@@ -84,6 +84,17 @@
       },
     }).addTo(map);
 
+    var density = readJSON("situation-density");
+    var densityLayer = null;
+    if (density && density.features && density.features.length) {
+      densityLayer = L.geoJSON(density, {
+        interactive: false,
+        style: function (feature) {
+          return { stroke: false, fillColor: "#4c2c92", fillOpacity: 0.12 * feature.properties.level };
+        },
+      });
+    }
+
     var points = readJSON("situation-points") || [];
     var cluster = L.markerClusterGroup ? L.markerClusterGroup({ maxClusterRadius: 40 }) : L.layerGroup();
     points.forEach(function (point) {
@@ -106,6 +117,9 @@
     var layers = {};
     layers[d.labelPoints] = cluster;
     layers[d.labelHotspots] = hotLayer;
+    if (densityLayer) {
+      layers[d.labelDensity] = densityLayer;
+    }
     L.control.layers(null, layers, { collapsed: false }).addTo(map);
 
     var all = L.featureGroup([hotLayer].concat(points.length ? [L.geoJSON({

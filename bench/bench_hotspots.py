@@ -17,6 +17,7 @@ fails on timing.
 
 import argparse
 import json
+import os
 import sys
 import time
 import warnings
@@ -32,34 +33,25 @@ sys.path.insert(0, str(ROOT / "src"))
 from trygg.situation import hotspots as hs  # noqa: E402
 
 REGSO_GEOJSON = ROOT / "src" / "trygg" / "geo" / "data" / "sigtuna_regso_2025_wgs84.geojson"
-# As trygg.geo.services.SIGTUNA_DISTRICTS (importing it would need Django).
-DISTRICTS = {
-    "Märsta": [
-        "Centrala Märsta",
-        "Märstadal",
-        "Tingvalla",
-        "Sätuna",
-        "Broby",
-        "Arenberga-Västra Norrbacka",
-        "Östra Norrbacka",
-        "Ekilla",
-    ],
-    "Valsta": ["Centrala Valsta", "Västra Valsta", "Östra Valsta", "Södra Valsta"],
-    "Sigtuna stad": [
-        "Sigtuna centrala",
-        "Sigtuna norra",
-        "Sjudargården-Prästängarna",
-        "Malmen-Pilsbo",
-        "Til-Munkholmen",
-        "Björkbacka-Tilsjö",
-    ],
-}
+
+
+def districts():
+    """Märsta, Valsta and Sigtuna stad as ``trygg.geo.services`` defines them."""
+    os.environ.setdefault("TRYGG_SECRET_KEY", "bench-secret-key-not-for-production")
+    os.environ.setdefault("TRYGG_AUDIT_KEY", "bench-audit-key-not-for-production")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "trygg.settings")
+    import django
+
+    django.setup()
+    from trygg.geo.services import SIGTUNA_DISTRICTS
+
+    return {name: SIGTUNA_DISTRICTS[name] for name in ("Märsta", "Valsta", "Sigtuna stad")}
 
 
 def district_polygons():
     data = json.loads(REGSO_GEOJSON.read_text(encoding="utf-8"))
     by_name = {f["properties"]["regsonamn"]: shape(f["geometry"]) for f in data["features"]}
-    return [shapely.union_all([by_name[r] for r in parts]) for parts in DISTRICTS.values()]
+    return [shapely.union_all([by_name[r] for r in parts]) for parts in districts().values()]
 
 
 def synthetic_points(rng, area, n):

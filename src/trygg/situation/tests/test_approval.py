@@ -242,3 +242,78 @@ def test_a_viewer_sees_nothing_before_approval(week_with_data):
     assert response.status_code == 200
     assert "inte fastställd" in response.content.decode()
     assert week_with_data.first.name not in response.content.decode()
+
+
+def test_a_viewer_cannot_work_out_any_small_count_from_the_csv(sigtuna):
+    """The attacker of the suppression module, fed only what the viewer's CSV shows, on the
+    real picture's tables: every window, nested areas and year to date together."""
+    import random
+
+    from trygg.situation import suppression
+    from trygg.situation.render import WINDOW_ORDER, window_labels
+    from trygg.situation.suppression import Column, Status
+
+    rng = random.Random(11)
+    regsos = list(sigtuna.sigtuna.regso.values())
+    codes = ["VALD.HOT", "VALD.MISSHANDEL", "NARK.BRUK", "SKADA.KLOTTER", "ORDNING.BRAK"]
+    for _ in range(160):
+        day = WEEK.end - datetime.timedelta(days=int(rng.expovariate(1 / 60)) % 400)
+        add_incidents(sigtuna, area=rng.choice(regsos), day=day, category=rng.choice(codes))
+    refresh_rollup(sigtuna)
+    version = approve(sigtuna)
+    picture = version.snapshot
+
+    body = client_for(sigtuna, "viewer").get(
+        reverse("situation:csv", args=[WEEK.key]) + "?version=1"
+    )
+    lines = [line.split(";") for line in body.content.decode("utf-8-sig").splitlines()]
+    header, lines = lines[0], lines[1:]
+    labels = window_labels("week")
+    assert header[4:] == [labels[w] for w in WINDOW_ORDER]
+    kinds = {"fokusområde": "focus", "kommundel": "district", "RegSO-område": "regso"}
+    row_id = {(r["name"], r["kind"]): r["id"] for r in picture["rows"]}
+    group_code = {g["label"]: g["code"] for g in picture["groups"]}
+    category_id = {
+        (g["label"], c["label"]): c["id"] for g in picture["groups"] for c in g["categories"]
+    }
+    tables = {}
+    for name in WINDOW_ORDER:
+        tables[name] = suppression._area_table_from_dicts(
+            picture["rows"],
+            picture["groups"],
+            picture["table"][name]["groups"],
+            picture["table"][name]["categories"],
+        )
+    statuses, shown = {}, {}
+    for line in lines:
+        rid = row_id[(line[0], kinds.get(line[1], "total"))]
+        if line[2] == "Alla grupper":
+            column = suppression.TOTAL_COLUMN
+        elif line[3]:
+            column = Column("category", category_id[(line[2], line[3])])
+        else:
+            column = Column("group", group_code[line[2]])
+        for name, text in zip(WINDOW_ORDER, line[4:], strict=True):
+            key = (name, (rid, column))
+            true = tables[name].values[(rid, column)]
+            if text == "<5":
+                statuses[key] = Status.PRIMARY
+            elif text == "–":
+                statuses[key] = Status.SECONDARY
+            else:
+                statuses[key] = Status.SHOWN
+                shown[key] = true  # the attacker knows it (the baseline even as a mean)
+                if name != "baseline":
+                    assert int(text) == true
+    spans = {
+        name: tuple(datetime.date.fromisoformat(d) for d in picture["windows"][name])
+        for name in WINDOW_ORDER
+    }
+    combined = suppression.combine_tables(tables, suppression.window_relations(spans))
+    small = [k for k, s in statuses.items() if s != Status.SHOWN and 0 < combined.values[k] < 5]
+    assert small, "the data should have small counts to protect"
+    ranges = suppression.disclosure_ranges(
+        statuses, shown, combined.constraints, unpublished=combined.unpublished, cells=small
+    )
+    pinned = [k for k in small if not suppression.is_protected(*ranges[k])]
+    assert pinned == []

@@ -10,10 +10,11 @@ recipients); ``render`` filters when it is shown.
 """
 
 import datetime
+from typing import NamedTuple
 
 import numpy as np
 import shapely
-from django.db.models import Prefetch
+from django.db.models import Count, Max
 from django.utils import timezone
 from shapely.geometry import shape
 
@@ -249,33 +250,19 @@ def _incident_layers(partnership, period, rows):
     window_start = recent_start - datetime.timedelta(weeks=HOTSPOT_BEFORE_WEEKS)
     long_period = period.start < window_start
     map_start = recent_start if long_period else period.start
-    incidents = list(
-        Incident.objects.filter(
+    incidents = [
+        Located(*row)
+        for row in Incident.objects.filter(
             partnership=partnership,
             occurred_date__gte=window_start,
             occurred_date__lte=end,
             withdrawn_at__isnull=True,
         )
-        .select_related("category__parent", "organisation__parent")
-        .prefetch_related(Prefetch("recipients", to_attr="recipient_list"))
-        .only(
-            "id",
-            "lat",
-            "lon",
-            "label",
-            "source",
-            "occurred_date",
-            "occurred_from",
-            "time_bucket",
-            "organisation",
-            "reported_by",
-            "category",
-            "area",
-            "partnership",
-        )
-    )
+        .order_by()
+        .values_list(*Located._fields)
+    ]
     on_map = [i for i in incidents if i.occurred_date >= map_start]
-    points = [_point(i) for i in on_map if i.source != Source.POLICE_FEED and i.lat is not None]
+    points = _points(partnership, map_start, end)
     police = counts.counts_by(partnership, period.start, end, "area_id", source=Source.POLICE_FEED)
     area_names = dict(Area.objects.filter(partnership=partnership).values_list("pk", "name"))
     return {
@@ -292,40 +279,112 @@ def _incident_layers(partnership, period, rows):
     }
 
 
-def _point(incident):
-    local = timezone.localtime(incident.occurred_from) if incident.occurred_from else None
-    return {
-        "id": incident.pk,
-        "lat": round(incident.lat, 6),
-        "lon": round(incident.lon, 6),
-        "date": _iso(incident.occurred_date),
-        "time": local.strftime("%H:%M") if local else "",
-        "bucket": incident.time_bucket,
-        "group": incident.category.parent.code if incident.category.parent_id else "",
-        "category": incident.category.label_sv,
-        "category_code": incident.category.code,
-        "label": incident.label,
-        "organisation_id": incident.organisation_id,
-        "organisation": str(incident.organisation),
-        "reported_by": incident.reported_by_id,
-        "recipients": sorted(u.pk for u in incident.recipient_list),
-    }
+class Located(NamedTuple):
+    """What the hotspots and time profiles need of each incident of the 17 weeks read."""
+
+    id: int
+    lat: float | None
+    lon: float | None
+    label: str
+    source: str
+    occurred_date: datetime.date
+    occurred_from: datetime.datetime | None
+    time_bucket: str
+
+
+def _points(partnership, start, end):
+    """The located partner reports of the map window, each with the facts the visibility
+    decision needs (label, reporting organisation, reporter, recipients)."""
+    selection = Incident.objects.filter(
+        partnership=partnership,
+        occurred_date__gte=start,
+        occurred_date__lte=end,
+        withdrawn_at__isnull=True,
+        lat__isnull=False,
+    ).exclude(source=Source.POLICE_FEED)
+    recipients = {}
+    for incident_id, user_id in Incident.recipients.through.objects.filter(
+        incident__in=selection
+    ).values_list("incident_id", "user_id"):
+        recipients.setdefault(incident_id, []).append(user_id)
+    points = []
+    for row in selection.order_by("occurred_date", "id").values(
+        "id",
+        "lat",
+        "lon",
+        "occurred_date",
+        "occurred_from",
+        "time_bucket",
+        "label",
+        "organisation_id",
+        "organisation__name",
+        "organisation__parent__name",
+        "reported_by_id",
+        "category__code",
+        "category__label_sv",
+        "category__parent__code",
+    ):
+        local = timezone.localtime(row["occurred_from"]) if row["occurred_from"] else None
+        parent = row["organisation__parent__name"]
+        points.append(
+            {
+                "id": row["id"],
+                "lat": round(row["lat"], 6),
+                "lon": round(row["lon"], 6),
+                "date": _iso(row["occurred_date"]),
+                "time": local.strftime("%H:%M") if local else "",
+                "bucket": row["time_bucket"],
+                "group": row["category__parent__code"] or "",
+                "category": row["category__label_sv"],
+                "category_code": row["category__code"],
+                "label": row["label"],
+                "organisation_id": row["organisation_id"],
+                "organisation": (
+                    f"{parent} – {row['organisation__name']}"
+                    if parent
+                    else row["organisation__name"]
+                ),
+                "reported_by": row["reported_by_id"],
+                "recipients": sorted(recipients.get(row["id"], [])),
+            }
+        )
+    return points
+
+
+# partnership id -> (fingerprint, [(name, geometry)], StudyArea): the RegSO polygons and
+# grids are the same week after week, so each process builds them once per change.
+_study_cache = {}
+
+
+def _study_area(partnership):
+    """The partnership's RegSO areas and the hotspots' study area over them (cached while
+    the areas are unchanged)."""
+    areas = Area.objects.filter(
+        partnership=partnership, kind=Area.Kind.REGSO, geometry__isnull=False
+    )
+    fingerprint = tuple(
+        areas.aggregate(count=Count("pk"), max_id=Max("pk"), changed=Max("updated_at")).values()
+    )
+    cached = _study_cache.get(partnership.pk)
+    if cached is not None and cached[0] == fingerprint:
+        return cached[1], cached[2]
+    regsos = [(name, shape(geometry)) for name, geometry in areas.values_list("name", "geometry")]
+    study = (
+        hotspots.study_area([geometry for _name, geometry in regsos], kde_cell_size=KDE_CELL_SIZE)
+        if regsos
+        else None
+    )
+    _study_cache[partnership.pk] = (fingerprint, regsos, study)
+    return regsos, study
 
 
 def _hotspots(partnership, incidents, recent_start, window_start, end):
     """Gi* hotspots of the last 4 weeks, and which of them are new (not hot in the 13
     weeks before), over the partnership's RegSO areas (DESIGN.md §6)."""
-    regsos = [
-        (a.name, shape(a.geometry))
-        for a in Area.objects.filter(partnership=partnership, kind=Area.Kind.REGSO)
-        if a.geometry
-    ]
     result = {"recent_weeks": HOTSPOT_RECENT_WEEKS, "before_weeks": HOTSPOT_BEFORE_WEEKS}
-    if not regsos:
+    regsos, study = _study_area(partnership)
+    if study is None:
         return {**result, "cells": [], "tested": 0}
-    study = hotspots.study_area(
-        [geometry for _name, geometry in regsos], kde_cell_size=KDE_CELL_SIZE
-    )
     located = [
         i
         for i in incidents

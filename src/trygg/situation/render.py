@@ -568,6 +568,7 @@ def page_context(picture, user, membership):
         ],
         "approval": picture.get("approval"),
         "map_window": _map_window(picture),
+        "built_at": datetime.datetime.fromisoformat(picture["built_at"]),
     }
 
 

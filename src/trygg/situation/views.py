@@ -9,6 +9,7 @@ readers without a detail role see aggregates only, suppressed (``render``).
 
 from django.conf import settings
 from django.contrib import messages
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Max
 from django.http import Http404, HttpResponse, HttpResponseNotAllowed
@@ -98,6 +99,20 @@ def latest(request):
     return redirect("situation:page", key=last_complete_week().key)
 
 
+DRAFT_CACHE_SECONDS = 60
+
+
+def draft_picture(partnership, period):
+    """A draft's numbers, shared by its readers for up to a minute (the page says when
+    they were counted): the picture holds no reader-specific data, ``render`` filters."""
+    key = f"situation:draft:{partnership.pk}:{period.key}"
+    picture = cache.get(key)
+    if picture is None:
+        picture = build_picture(partnership, period)
+        cache.set(key, picture, DRAFT_CACHE_SECONDS)
+    return picture
+
+
 def _requested_number(request):
     raw = request.GET.get("version", "")
     if not raw:
@@ -119,7 +134,7 @@ def _picture_for(request, period):
     wants_draft = request.GET.get("utkast") == "1" or not versions
     if may_draft(membership) and wants_draft:
         report = services.report_for(request.partnership, period)
-        picture = build_picture(request.partnership, period)
+        picture = draft_picture(request.partnership, period)
         picture["texts"] = services.texts_of(report, request.partnership)
         return picture, None, True, versions
     if not versions:

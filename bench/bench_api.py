@@ -5,8 +5,9 @@
 
 Creates ``--requests`` incidents (source "api", external ids ``bench-<run>-<n>``, label
 GREEN, category ORDNING.BRAK, in area ``--area`` with a date and time bucket) through
-``POST /api/v1/incidents`` with ``--concurrency`` threads, then repeats the first
-``--repeat`` of them (idempotent 200s). Prints throughput and p50/p95/max latency per kind.
+``POST /api/v1/incidents`` with ``--concurrency`` threads (after ``--warmup`` creates that
+are not counted), then repeats the first ``--repeat`` of them (idempotent 200s). Prints
+throughput and p50/p95/max latency per kind, and the statuses (warm-up ones included).
 Loopback only (127.0.0.1, ::1, localhost): it writes data, so never point it at a
 shared server. Bounded (at most 5,000 requests, 120 s). Never asserts. The token needs
 read_write scope; the server's rate limit (TRYGG_API_RATE_LIMIT, default 600/min) applies,
@@ -48,6 +49,12 @@ def main():
     parser.add_argument("--requests", type=int, default=200)
     parser.add_argument("--concurrency", type=int, default=4)
     parser.add_argument("--repeat", type=int, default=50, help="idempotent repeats")
+    parser.add_argument(
+        "--warmup",
+        type=int,
+        default=0,
+        help="creates sent first and not counted (each worker's first requests load code)",
+    )
     parser.add_argument("--area", default="", help="area code (GET /api/v1/areas)")
     parser.add_argument("--category", default="ORDNING.BRAK")
     args = parser.parse_args()
@@ -76,7 +83,7 @@ def main():
     run = uuid.uuid4().hex[:8]
     yesterday = (dt.date.today() - dt.timedelta(days=1)).isoformat()
     deadline = time.monotonic() + MAX_SECONDS
-    results = {"create": [], "repeat": []}
+    results = {"warmup": [], "create": [], "repeat": []}
     statuses = {}
     lock = threading.Lock()
 
@@ -109,6 +116,11 @@ def main():
             results[kind].append(elapsed)
             statuses[(kind, status)] = statuses.get((kind, status), 0) + 1
 
+    warmup = max(0, min(args.warmup, MAX_REQUESTS - total))
+    if warmup:
+        with ThreadPoolExecutor(max_workers=max(1, min(args.concurrency, 32))) as pool:
+            list(pool.map(lambda n: call("warmup", n), range(total, total + warmup)))
+        results.pop("warmup", None)
     for kind, numbers in (("create", range(total)), ("repeat", range(repeat))):
         started = time.perf_counter()
         with ThreadPoolExecutor(max_workers=max(1, min(args.concurrency, 32))) as pool:

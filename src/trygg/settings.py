@@ -290,20 +290,36 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = DEBUG
 
-# Caches and throttling state live outside the process: Redis when configured,
-# otherwise the database (created by `trygg migrate`).
-REDIS_URL = os.environ.get("TRYGG_REDIS_URL", "")
-if REDIS_URL:
-    CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
-    }
-else:
-    CACHES = {
+
+def caches_from_url(redis_url):
+    """Django's CACHES: Redis when ``redis_url`` (TRYGG_REDIS_URL) is set, otherwise the
+    database (the table ``trygg_cache``, created by `trygg migrate`). Caches and the API's
+    rate-limit counters live outside the process either way, shared by every worker;
+    Redis takes them off the database (one round trip per API request instead of about
+    ten queries)."""
+    if not redis_url:
+        return {
+            "default": {
+                "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+                "LOCATION": "trygg_cache",
+            }
+        }
+    if not redis_url.startswith(("redis://", "rediss://", "unix://")):
+        raise ConfigError(
+            f"TRYGG_REDIS_URL {redis_url!r} is not a Redis URL; "
+            "write redis://host:6379/0 (or rediss:// or unix://)."
+        )
+    return {
         "default": {
-            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
-            "LOCATION": "trygg_cache",
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": redis_url,
+            "KEY_PREFIX": "trygg",
         }
     }
+
+
+REDIS_URL = os.environ.get("TRYGG_REDIS_URL", "")
+CACHES = caches_from_url(REDIS_URL)
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
@@ -324,7 +340,12 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("TRYGG_LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # WeasyPrint logs every layout step of every PDF at INFO.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+    },
 }
 
 # Partner API: requests per minute per token (state in the cache, shared by all processes).

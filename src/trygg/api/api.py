@@ -6,8 +6,10 @@ and audit), every read through ``Incident.objects.visible_to`` as the token's se
 user. Errors are RFC 9457 problem details (``problems.py``).
 """
 
+import datetime as dt
+
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import render
@@ -170,11 +172,17 @@ def _not_found(request, exc):
 # ---------------------------------------------------------------- helpers
 
 
+def _utc(value):
+    """A datetime in UTC, as the database gives it back (an instance just saved may hold
+    the caller's time zone)."""
+    return value.astimezone(dt.UTC) if value is not None else None
+
+
 def _incident_out(incident, token):
     return {
         "id": incident.pk,
         "external_id": incident.external_id or None,
-        "source": incident.source,
+        "source": str(incident.source),
         "organisation": {"id": incident.organisation_id, "name": str(incident.organisation)},
         "own_organisation": incident.organisation_id == token.organisation_id,
         "category": incident.category.code,
@@ -183,22 +191,22 @@ def _incident_out(incident, token):
         "lon": incident.lon,
         "area": {"code": incident.area.code, "name": incident.area.name},
         "place_type": incident.place_type or None,
-        "occurred_from": incident.occurred_from,
-        "occurred_to": incident.occurred_to,
+        "occurred_from": _utc(incident.occurred_from),
+        "occurred_to": _utc(incident.occurred_to),
         "occurred_date": incident.occurred_date,
         "time_bucket": incident.time_bucket or None,
         "description": incident.description,
         "people_count": incident.people_count,
-        "age_group": incident.age_group,
+        "age_group": str(incident.age_group),
         "police_notified": incident.police_notified,
         "police_reference": incident.police_reference,
         "needs_follow_up": incident.needs_follow_up,
-        "label": incident.label,
-        "status": incident.status,
-        "reported_at": incident.reported_at,
-        "updated_at": incident.updated_at,
+        "label": str(incident.label),
+        "status": str(incident.status),
+        "reported_at": _utc(incident.reported_at),
+        "updated_at": _utc(incident.updated_at),
         "withdrawn": incident.withdrawn_at is not None,
-        "withdrawn_at": incident.withdrawn_at,
+        "withdrawn_at": _utc(incident.withdrawn_at),
     }
 
 
@@ -247,7 +255,12 @@ def _require_changeable(token, incident):
 def _area(token, code):
     if code is None:
         return None
-    area = Area.objects.filter(partnership=token.partnership, code=code).first()
+    # (partnership, code) is unique; the geometry (GeoJSON, up to tens of kilobytes) is
+    # not needed
+    try:
+        area = Area.objects.defer("geometry").get(partnership=token.partnership, code=code)
+    except Area.DoesNotExist:
+        area = None
     if area is None:
         raise ApiProblem(
             422,
@@ -259,11 +272,16 @@ def _area(token, code):
 
 def _same_external_id(token, external_id):
     """The organisation's earlier create with this external_id (a repeat), if any."""
-    return (
+    # At most one (a unique constraint); .exclude(external_id="") repeats that
+    # constraint's condition and no ORDER BY is asked for, so that its index can serve
+    # the lookup however many incidents the organisation has.
+    rows = (
         _visible(token)
         .filter(organisation=token.organisation, source=Source.API, external_id=external_id)
-        .first()
+        .exclude(external_id="")
+        .order_by()[:1]
     )
+    return next(iter(rows), None)
 
 
 # ---------------------------------------------------------------- incidents
@@ -316,10 +334,23 @@ def create_incident(request, payload: IncidentIn):
     _require_write(token)
     data = payload.model_dump()
     external_id = data.pop("external_id") or ""
-    if external_id:
-        existing = _same_external_id(token, external_id)
-        if existing is not None:
-            return Status(200, _incident_out(existing, token))
+    # The create is tried first and a repeat recognised when it fails, which saves the
+    # common case (a new incident) a lookup: the unique external id makes a repeat's
+    # insert fail (IntegrityError), and a repeat with an invalid body still answers 200
+    # with the existing incident, as a lookup first would.
+    try:
+        incident = _create(request, token, data, external_id)
+    except (IntegrityError, ApiProblem, DjangoValidationError):
+        # A repeat, or the same external_id reported concurrently: answer with the
+        # earlier incident, unchanged (ask for it through the visibility rules).
+        existing = _same_external_id(token, external_id) if external_id else None
+        if existing is None:
+            raise
+        return Status(200, _incident_out(existing, token))
+    return Status(201, _incident_out(incident, token))
+
+
+def _create(request, token, data, external_id):
     if data["occurred_from"] is not None and data["occurred_date"] is not None:
         raise ApiProblem(
             422,
@@ -334,24 +365,19 @@ def create_incident(request, payload: IncidentIn):
     data["area"] = _area(token, data["area"])
     for field in ("place_type", "time_bucket"):
         data[field] = data[field] or ""
-    try:
-        with transaction.atomic():
-            incident = report_incident(
-                reporter=token.service_user,
-                partnership=token.partnership,
-                source=Source.API,
-                external_id=external_id,
-                request=request,
-                **data,
-            )
-    except IntegrityError:
-        # The same external_id was reported concurrently: answer as for a repeat.
-        existing = _same_external_id(token, external_id) if external_id else None
-        if existing is None:
-            raise
-        return Status(200, _incident_out(existing, token))
-    incident = _visible(token).get(pk=incident.pk)
-    return Status(201, _incident_out(incident, token))
+    incident = report_incident(
+        reporter=token.service_user,
+        partnership=token.partnership,
+        source=Source.API,
+        external_id=external_id,
+        request=request,
+        **data,
+    )
+    # Answer from the saved instance (its reporter, the token's service user, may see it)
+    # instead of reading it back: its category and area are the rows validation loaded.
+    if incident.organisation_id == token.organisation_id:
+        incident.organisation = token.organisation
+    return incident
 
 
 @api.get(

@@ -4,7 +4,8 @@ import datetime as dt
 import time
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
+from django.core.cache.backends.redis import RedisCache
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -23,6 +24,32 @@ def rate_limit():
     return int(getattr(settings, "TRYGG_API_RATE_LIMIT", DEFAULT_RATE_LIMIT))
 
 
+def _count(key, *, timeout):
+    """Add one to the counter ``key`` in the cache (created at 1, expiring ``timeout``
+    seconds after its last use) and return the new count."""
+    backend = caches["default"]
+    if isinstance(backend, RedisCache):
+        # One round trip (INCR and EXPIRE in MULTI/EXEC) instead of the three of
+        # add() + incr(), which checks that the key exists first. The value stays a
+        # plain integer, which is how Django's Redis cache stores ints.
+        key = backend.make_and_validate_key(key)
+        pipeline = backend._cache.get_client(key, write=True).pipeline(transaction=True)
+        count, _expire = pipeline.incr(key).expire(key, timeout).execute()
+        return count
+    # Other caches (the database): increment first, as the key exists for all but the
+    # first request of a window, and create it only when it is missing.
+    try:
+        return backend.incr(key)
+    except ValueError:
+        if backend.add(key, 1, timeout=timeout):
+            return 1
+    try:
+        return backend.incr(key)  # another process created it meanwhile
+    except ValueError:  # and it expired at once
+        backend.set(key, 1, timeout=timeout)
+        return 1
+
+
 def check_rate(token, now=None):
     """Count this request in the token's current one-minute window (in Django's cache:
     the database or Redis, shared by every process); 429 over the limit."""
@@ -31,13 +58,7 @@ def check_rate(token, now=None):
         return
     now = time.time() if now is None else now
     window = int(now // 60)
-    key = f"trygg:api-rate:{token.pk}:{window}"
-    cache.add(key, 0, timeout=120)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=120)
-        count = 1
+    count = _count(f"trygg:api-rate:{token.pk}:{window}", timeout=120)
     if count > limit:
         retry_after = max(1, 60 - int(now % 60))
         raise ApiProblem(

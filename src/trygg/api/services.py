@@ -139,8 +139,15 @@ def find_token(plaintext):
     """The token (revoked or not) with this plaintext, or None (one indexed lookup)."""
     if not plaintext or not plaintext.startswith(TOKEN_PREFIX) or len(plaintext) > 100:
         return None
-    return (
-        ApiToken.objects.select_related("partnership", "organisation", "service_user")
-        .filter(digest=token_digest(plaintext))
-        .first()
-    )
+    try:
+        token = ApiToken.objects.select_related(
+            "partnership", "organisation__parent", "service_user"
+        ).get(digest=token_digest(plaintext))
+    except ApiToken.DoesNotExist:
+        return None
+    user = token.service_user
+    if user is not None and user.organisation_id == token.organisation_id:
+        # The service user belongs to the token's organisation: share the loaded row, so
+        # that reports and audit entries need not fetch it again.
+        user.organisation = token.organisation
+    return token

@@ -155,9 +155,14 @@ FIELD_SYNONYMS = {
 FIELDS = list(FIELD_SYNONYMS)
 
 
+_SPACES = re.compile(r"[\s_]+")
+
+
 def normalise_heading(text):
-    text = unicodedata.normalize("NFC", str(text or "")).casefold().strip()
-    text = re.sub(r"[\s_]+", " ", text)
+    text = str(text or "")
+    if not text.isascii():  # NFC leaves ASCII text as it is
+        text = unicodedata.normalize("NFC", text)
+    text = _SPACES.sub(" ", text.casefold().strip())
     return text.strip(" .:*")
 
 
@@ -301,13 +306,14 @@ def _cell_text(value):
 
 
 _TOTAL_WORDS = ("summa", "totalt", "total", "totalsumma", "summering")
+_TOTAL_PREFIXES = tuple(w + " " for w in _TOTAL_WORDS)
 
 
 def _is_total_row(cells):
     for cell in cells[:4]:
-        if isinstance(cell, str):
+        if isinstance(cell, str) and cell:
             word = normalise_heading(cell)
-            if word in _TOTAL_WORDS or word.startswith(tuple(w + " " for w in _TOTAL_WORDS)):
+            if word in _TOTAL_WORDS or word.startswith(_TOTAL_PREFIXES):
                 return True
     return False
 
@@ -531,6 +537,14 @@ def parse_time(value):
     return _make_time(m, raw)
 
 
+# A plain number (at most 9 digits, not starting with 0, an optional fraction of at most
+# 6 digits): no personal data the redaction looks for fits in one (a personnummer has 10
+# or 12 digits, a phone number starts with 0, + or 00, a plate has letters, an e-mail an
+# @), so such cells (coordinates, amounts) are not scanned. test_parsing checks this
+# against ``redact`` itself.
+PLAIN_NUMBER = re.compile(r"-?[1-9][0-9]{0,8}(?:[.,][0-9]{1,6})?")
+
+
 def parse_number(value):
     """A float from a cell; decimal comma, spaces as thousands separators; None if empty."""
     if value is None or value == "":
@@ -539,6 +553,8 @@ def parse_number(value):
         raise ValueError(_("%(value)s är inget tal.") % {"value": value})
     if isinstance(value, int | float):
         return float(value)
+    if isinstance(value, str) and PLAIN_NUMBER.fullmatch(value):  # the common case
+        return float(value.replace(",", "."))
     text = str(value).strip().replace("\u00a0", "").replace("\u202f", "").replace(" ", "")
     text = text.replace("\u2212", "-")
     if text.count(",") == 1 and "." not in text:
@@ -809,6 +825,27 @@ def check_mapping(table, mapping):
     return problems
 
 
+def _memoised(parse):
+    """``parse`` remembering its result (or its ValueError) for each text cell."""
+    cache = {}
+
+    def call(value):
+        if not isinstance(value, str):
+            return parse(value)
+        hit = cache.get(value)
+        if hit is None:
+            try:
+                hit = (True, parse(value))
+            except ValueError as exc:
+                hit = (False, str(exc))
+            cache[value] = hit
+        if hit[0]:
+            return hit[1]
+        raise ValueError(hit[1])
+
+    return call
+
+
 def to_incident_rows(table, mapping, category_map=None):
     """Rows for the bulk service, and the problems found while reading the values.
 
@@ -820,6 +857,20 @@ def to_incident_rows(table, mapping, category_map=None):
     if problems:
         return [], problems
     col = {f: table.headers.index(h) for f, h in mapping.items() if h}
+    # Dates and times repeat across a file's rows: parse each distinct text once.
+    date_of, time_of = _memoised(parse_date), _memoised(parse_time)
+    category_of = {}  # the file's word -> the code it maps to (or the word itself)
+    optional = [
+        (f, parser)
+        for f, parser in (
+            ("place_type", parse_place_type),
+            ("age_group", parse_age_group),
+            ("people_count", parse_int),
+            ("police_notified", parse_bool),
+            ("label", parse_label),
+        )
+        if f in col
+    ]
     rows = []
     pending_points = []
     for number, cells in table.rows:
@@ -838,21 +889,23 @@ def to_incident_rows(table, mapping, category_map=None):
             problem("category", _("Händelsetyp saknas."))
         else:
             row["category_word"] = word
-            row["category"] = category_map.get(normalise_heading(word), word)
+            if word not in category_of:
+                category_of[word] = category_map.get(normalise_heading(word), word)
+            row["category"] = category_of[word]
         # when
         date = time = None
         try:
             if "datetime" in col and _cell_text(get("datetime")):
-                date, time = parse_date(get("datetime"))
+                date, time = date_of(get("datetime"))
             elif "date" in col:
-                date, time = parse_date(get("date"))
+                date, time = date_of(get("date"))
             else:
                 raise ValueError(_("Datum saknas."))
         except ValueError as exc:
             problem("datetime" if "datetime" in col else "date", str(exc))
         if "time" in col:
             try:
-                t = parse_time(get("time"))
+                t = time_of(get("time"))
                 time = t if t is not None else time
             except ValueError as exc:
                 problem("time", str(exc))
@@ -892,18 +945,11 @@ def to_incident_rows(table, mapping, category_map=None):
                 _("Platsen saknas: ange koordinater (X och Y) eller ett område."),
             )
         # the rest
-        for f, parser in (
-            ("place_type", parse_place_type),
-            ("age_group", parse_age_group),
-            ("people_count", parse_int),
-            ("police_notified", parse_bool),
-            ("label", parse_label),
-        ):
-            if f in col:
-                try:
-                    row[f] = parser(get(f))
-                except ValueError as exc:
-                    problem(f, str(exc))
+        for f, parser in optional:
+            try:
+                row[f] = parser(get(f))
+            except ValueError as exc:
+                problem(f, str(exc))
         if "description" in col:
             row["description"] = _cell_text(get("description"))
         if "external_id" in col:
@@ -944,11 +990,17 @@ def redact_table(table, redact):
     """Redact every text cell (the description column is not known until the user maps the
     columns; nothing unredacted is stored). Returns the number of cells changed."""
     changed = 0
+    done = {}  # cell text -> redacted text, or None when it has nothing to redact
+    plain_number = PLAIN_NUMBER.fullmatch
     for _n, cells in table.rows:
         for i, cell in enumerate(cells):
-            if isinstance(cell, str) and len(cell) >= 6:
-                result = redact(cell)
-                if result.findings:
-                    cells[i] = result.text
+            if isinstance(cell, str) and len(cell) >= 6 and not plain_number(cell):
+                if cell in done:
+                    text = done[cell]
+                else:
+                    result = redact(cell)
+                    text = done[cell] = result.text if result.findings else None
+                if text is not None:
+                    cells[i] = text
                     changed += 1
     return changed

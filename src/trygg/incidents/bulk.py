@@ -23,6 +23,7 @@ import datetime as dt
 import hashlib
 from collections import Counter
 from dataclasses import dataclass, field
+from types import SimpleNamespace
 
 import numpy as np
 from django.core.exceptions import ValidationError
@@ -37,7 +38,7 @@ from trygg.geo.services import leaf_area_index
 from trygg.imports.parsing import RowProblem
 
 from . import rollup
-from .fastinsert import insert_incidents
+from .fastinsert import insert_rows
 from .models import (
     AgeGroup,
     Category,
@@ -217,6 +218,8 @@ def validate_rows(*, partnership, organisation, rows, now=None):
     tz = timezone.get_current_timezone()
     today = timezone.localdate(now, tz)
     categories = _Categories(partnership)
+    category_of = {}  # the rows' category values repeat: look each up once
+    latest = now + CLOCK_SKEW
     areas = _Areas(partnership)
     problems = []
     cleaned = []
@@ -233,7 +236,13 @@ def validate_rows(*, partnership, organisation, rows, now=None):
         c = {"row_number": n}
         # category
         word = raw.get("category_word") or raw.get("category")
-        category = categories.get(raw.get("category"))
+        code = raw.get("category")
+        try:
+            category = category_of[code]
+        except (KeyError, TypeError):  # not seen yet (or not hashable)
+            category = categories.get(code)
+            if isinstance(code, str):
+                category_of[code] = category
         if not raw.get("category"):
             if not row_problems:
                 bad("category", _("Händelsetyp saknas."))
@@ -265,7 +274,7 @@ def validate_rows(*, partnership, organisation, rows, now=None):
         if occurred_from is not None:
             if timezone.is_naive(occurred_from):
                 occurred_from = timezone.make_aware(occurred_from, tz)
-            if occurred_from > now + CLOCK_SKEW:
+            if occurred_from > latest:
                 bad("date", _("Tidpunkten kan inte ligga i framtiden."))
             occurred_date = timezone.localtime(occurred_from, tz).date()
             bucket = ""
@@ -274,7 +283,7 @@ def validate_rows(*, partnership, organisation, rows, now=None):
                 bad("date", _("Datumet kan inte ligga i framtiden."))
             if bucket not in _BUCKETS:
                 bad("time_bucket", _("Välj morgon, dag, kväll eller natt."))
-        elif not any(p.row_number == n for p in row_problems):
+        elif not row_problems:  # (all of them are this row's)
             bad("date", _("Ange när händelsen inträffade."))
         if occurred_date is not None and occurred_date.year < 2000:
             bad("date", _("Datumet %(d)s är orimligt gammalt.") % {"d": occurred_date})
@@ -427,6 +436,88 @@ def _json(value):
     return value
 
 
+def _diff(old_values, wanted):
+    """{field: [old, new]} (JSON values, ``_id`` dropped) for the fields that differ."""
+    diff = {}
+    for f, value in wanted.items():
+        old = old_values[f]
+        # == first: cheap, and equal values are equal as JSON too
+        if old != value and _json(old) != _json(value):
+            diff[f.removesuffix("_id")] = [_json(old), _json(value)]
+    return diff
+
+
+def _match_existing(result, unique, *, partnership, organisation, source):
+    """Split the file's distinct rows into (rows to create, [(row, locked incident, diff)]
+    to update, ids of unchanged incidents); a row naming a withdrawn incident is a problem
+    on ``result``.
+
+    The incidents the rows name are read without locks and compared in one pass; only
+    those that differ are then locked (``SELECT ... FOR UPDATE``, in id order) and compared
+    again, so a re-import of a mostly unchanged file neither locks nor loads every row
+    while an update still works on the row as it is under the lock."""
+    columns = ("id", "external_id", "withdrawn_at", *UPDATABLE)
+    ids = [c["external_id"] for c in unique]
+    existing = {}
+    for start in range(0, len(ids), 2000):
+        # .exclude(external_id="") repeats the unique index's condition and .order_by()
+        # drops the default ordering, so that the (partial) unique index is used for the
+        # lookup (SQLite otherwise scans the organisation's incidents by date)
+        for values in (
+            Incident.objects.filter(
+                partnership=partnership,
+                organisation=organisation,
+                source=source,
+                external_id__in=ids[start : start + 2000],
+            )
+            .exclude(external_id="")
+            .order_by()
+            .values_list(*columns)
+        ):
+            existing[values[1]] = dict(zip(columns, values, strict=True))
+    withdrawn = _("Händelsen med id %(id)s är återkallad och importeras inte igen.")
+
+    def refuse(c):
+        result.problems.append(
+            RowProblem(c["row_number"], "external_id", withdrawn % {"id": c["external_id"]})
+        )
+        result.rejected_rows.append(c["row_number"])
+
+    to_create, candidates, unchanged = [], [], []
+    for c in unique:
+        values = existing.get(c["external_id"])
+        if values is None:
+            to_create.append(c)
+        elif values["withdrawn_at"] is not None:
+            refuse(c)
+        elif _diff(values, _values(c)):
+            candidates.append(c)
+        else:
+            unchanged.append(values["id"])
+
+    locked = {}
+    pks = sorted(existing[c["external_id"]]["id"] for c in candidates)
+    for start in range(0, len(pks), 2000):
+        for incident in (
+            Incident.objects.select_for_update()
+            .filter(pk__in=pks[start : start + 2000])
+            .order_by("pk")
+        ):
+            locked[incident.pk] = incident
+    to_update = []
+    for c in candidates:
+        incident = locked.get(existing[c["external_id"]]["id"])
+        if incident is None:  # deleted meanwhile
+            to_create.append(c)
+        elif incident.withdrawn_at is not None:  # withdrawn meanwhile
+            refuse(c)
+        elif diff := _diff({f: getattr(incident, f) for f in UPDATABLE}, _values(c)):
+            to_update.append((c, incident, diff))
+        else:
+            unchanged.append(incident.pk)
+    return to_create, to_update, unchanged
+
+
 def import_incidents(
     *,
     actor,
@@ -489,81 +580,41 @@ def import_incidents(
                 )
                 result.problems.append(p)
                 result.rejected_rows.append(c["row_number"])
-        ids = list(first_of)
-        existing = {}
-        for start in range(0, len(ids), 2000):
-            # .exclude(external_id="") repeats the unique index's condition, so that the
-            # (partial) index is used for the lookup
-            for incident in (
-                Incident.objects.select_for_update()
-                .filter(
-                    partnership=partnership,
-                    organisation=organisation,
-                    source=source,
-                    external_id__in=ids[start : start + 2000],
-                )
-                .exclude(external_id="")
-            ):
-                existing[incident.external_id] = incident
-        to_create, to_update = [], []
-        for c in unique:
-            incident = existing.get(c["external_id"])
-            if incident is None:
-                to_create.append(c)
-                continue
-            if incident.withdrawn_at is not None:
-                problem = _("Händelsen med id %(id)s är återkallad och importeras inte igen.")
-            else:
-                to_update.append((c, incident))
-                continue
-            result.problems.append(
-                RowProblem(c["row_number"], "external_id", problem % {"id": c["external_id"]})
-            )
-            result.rejected_rows.append(c["row_number"])
+        to_create, to_update, unchanged = _match_existing(
+            result, unique, partnership=partnership, organisation=organisation, source=source
+        )
         result.problems.sort(key=lambda p: p.row_number)
         result.rejected_rows = sorted(set(result.rejected_rows))
         if result.problems and not only_valid:
             return result
+        result.unchanged = unchanged
 
         deltas = Counter()
-        new = [
-            Incident(
-                partnership=partnership,
-                organisation=organisation,
-                reported_by=actor,
-                source=source,
-                external_id=c["external_id"],
-                reported_at=now,
-                status=Status.NEW,
-                **_values(c),
-            )
-            for c in to_create
-        ]
+        common = {
+            "partnership_id": partnership.pk,
+            "organisation_id": organisation.pk,
+            "reported_by_id": actor.pk if actor is not None else None,
+            "source": source,
+            "reported_at": now,
+            "status": Status.NEW,
+            "withdrawn_at": None,
+        }
+        new = [{**common, "external_id": c["external_id"], **_values(c)} for c in to_create]
         total = len(new) + len(to_update)
         done = 0
         for start in range(0, len(new), BATCH_SIZE):
             batch = new[start : start + BATCH_SIZE]
-            insert_incidents(batch)
+            result.created.extend(insert_rows(batch))
             done += len(batch)
             if progress:
                 progress(done, total)
-        for incident in new:
-            deltas[rollup.key_of(incident)] += 1
-        result.created = [i.pk for i in new]
+        for row in new:
+            deltas[rollup.key_of(SimpleNamespace(**row))] += 1
 
         changed, revisions = [], []
-        for c, incident in to_update:
-            wanted = _values(c)
-            diff = {}
-            for f, value in wanted.items():
-                old = getattr(incident, f)
-                if _json(old) != _json(value):
-                    diff[f.removesuffix("_id")] = [_json(old), _json(value)]
-            if not diff:
-                result.unchanged.append(incident.pk)
-                continue
+        for c, incident, diff in to_update:
             before = rollup.key_of(incident)
-            for f, value in wanted.items():
+            for f, value in _values(c).items():
                 setattr(incident, f, value)
             incident.updated_at = now
             deltas.update(rollup.change(before, rollup.key_of(incident)))

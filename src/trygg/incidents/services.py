@@ -62,7 +62,11 @@ CORRECTABLE = (
 
 
 def active_membership(user, partnership):
-    return Membership.objects.filter(user=user, partnership=partnership, is_active=True).first()
+    # one membership per user and partnership (a unique constraint): no ordering needed
+    try:
+        return Membership.objects.get(user=user, partnership=partnership, is_active=True)
+    except Membership.DoesNotExist:
+        return None
 
 
 def _require_reporting_role(user, partnership):
@@ -74,14 +78,20 @@ def _require_reporting_role(user, partnership):
     return membership
 
 
+def _one(queryset):
+    """The row a unique lookup finds, or None (no ORDER BY, unlike ``first()``)."""
+    try:
+        return queryset.get()
+    except queryset.model.DoesNotExist:
+        return None
+
+
 def _clean_category(partnership, category):
     if isinstance(category, str):
-        category = (
-            Category.objects.filter(code=category, is_active=True)
-            .filter(partnership__isnull=True)
-            .first()
-            or Category.objects.filter(code=category, partnership=partnership).first()
-        )
+        # codes are unique among the default categories and within a partnership
+        category = _one(
+            Category.objects.filter(code=category, is_active=True, partnership__isnull=True)
+        ) or _one(Category.objects.filter(code=category, partnership=partnership))
     if category is None or not category.is_active:
         raise ValidationError({"category": _("Välj en händelsetyp.")})
     if category.partnership_id not in (None, partnership.pk):

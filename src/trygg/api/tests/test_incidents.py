@@ -176,3 +176,51 @@ def test_reference_data(world, api_a):
     assert any(c["code"] == "VALD" and not c["selectable"] for c in categories)
     areas = api_a.get("/areas").json()
     assert [a["code"] for a in areas] == [world.area_p.code]
+
+
+def test_the_create_answer_equals_reading_the_incident_back(world, api_a):
+    """The 201 answer is built from the saved instance, not read back: it must say exactly
+    what a later GET says (times in UTC, the area and organisation as stored)."""
+    payload = incident_payload(
+        external_id="FA-20", occurred_from="2026-11-20T21:30:00+01:00", place_type="park"
+    )
+    created = api_a.post("/incidents", json=payload)
+    assert created.status_code == 201, created.content
+    read = api_a.get(f"/incidents/{created.json()['id']}")
+    assert created.json() == read.json()
+    undated = api_a.post(
+        "/incidents",
+        json=incident_payload(
+            external_id="FA-21",
+            lat=None,
+            lon=None,
+            occurred_from=None,
+            area=world.area_p.code,
+            occurred_date="2026-11-19",
+            time_bucket="evening",
+        ),
+    )
+    assert undated.status_code == 201, undated.content
+    assert undated.json() == api_a.get(f"/incidents/{undated.json()['id']}").json()
+
+
+def test_a_repeat_answers_200_even_when_its_body_is_now_invalid(world, api_a):
+    """A repeat is recognised before the body's content counts (as a lookup first would):
+    an unknown area, both kinds of time, or a refused category still give the earlier
+    incident back. Without an earlier incident the same bodies are errors."""
+    first = api_a.post("/incidents", json=incident_payload(external_id="FA-30"))
+    assert first.status_code == 201
+    bad_bodies = [
+        incident_payload(external_id="FA-30", lat=None, lon=None, area="NOPE"),
+        incident_payload(external_id="FA-30", occurred_date="2026-11-20"),
+        incident_payload(external_id="FA-30", category="NOT.A.CATEGORY"),
+    ]
+    for body in bad_bodies:
+        again = api_a.post("/incidents", json=body)
+        assert again.status_code == 200, again.content
+        assert again.json()["id"] == first.json()["id"]
+    for body in bad_bodies:
+        body["external_id"] = "FA-31"
+        assert api_a.post("/incidents", json=body).status_code == 422
+    assert Incident.objects.count() == 1
+    assert AuditEntry.objects.filter(action="incident.create").count() == 1

@@ -218,3 +218,119 @@ def test_concurrent_writers_never_fork_a_chain():
     )
     assert seqs == list(range(1, threads_n * per_thread + 2))
     assert verify_chain(partnership_chain(partnership.pk)).ok
+
+
+def _threads(n, target):
+    """Run ``target(i)`` in ``n`` threads at once; returns the exceptions they raised."""
+    from django.db import connections
+
+    errors = []
+    barrier = threading.Barrier(n)
+
+    def run(i):
+        try:
+            barrier.wait(timeout=10)
+            target(i)
+        except Exception as exc:  # noqa: BLE001
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(n)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return errors
+
+
+def _needs_postgresql():
+    if connection.vendor != "postgresql":
+        pytest.skip("threads against one database need PostgreSQL")
+
+
+class _RolledBack(Exception):
+    pass
+
+
+@pytest.mark.django_db(transaction=True)
+def test_appends_inside_longer_transactions_stay_gap_free_when_some_roll_back():
+    """Appends as the last write of a longer transaction (as every use case makes them),
+    some of which roll back after appending: the committed entries still number 1, 2, 3...
+    with no gap and verify, and the head ends at the last committed entry."""
+    _needs_postgresql()
+    partnership = make_partnership("longer")
+    per_thread = 15
+
+    def writer(n):
+        for i in range(per_thread):
+            try:
+                with transaction.atomic():
+                    Organisation.objects.create(name=f"Org {n}-{i}", kind=Organisation.Kind.OTHER)
+                    record("test.longer", partnership=partnership, data={"t": n, "i": i})
+                    if i % 4 == 3:
+                        raise _RolledBack
+            except _RolledBack:
+                pass
+
+    assert _threads(6, writer) == []
+    chain = partnership_chain(partnership.pk)
+    seqs = list(
+        AuditEntry.objects.filter(chain=chain).order_by("seq").values_list("seq", flat=True)
+    )
+    committed = 6 * sum(1 for i in range(per_thread) if i % 4 != 3)
+    assert seqs == list(range(1, committed + 2))  # + the partnership's creation
+    report = verify_chain(chain)
+    assert report.ok, report.problem
+    assert report.entries == committed + 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_first_appends_create_one_head():
+    """A chain's first entries, written at once by several writers, start one chain."""
+    _needs_postgresql()
+    from trygg.audit.models import ChainHead
+    from trygg.core.models import Partnership
+
+    # created without the service, so that its chain has no head yet
+    partnership = Partnership.objects.create(
+        name="Ny", slug="ny", municipality_code="0191", municipality_name="Sigtuna"
+    )
+    chain = partnership_chain(partnership.pk)
+    assert not ChainHead.objects.filter(chain=chain).exists()
+
+    assert _threads(5, lambda n: record("test.first", partnership=partnership)) == []
+    assert ChainHead.objects.filter(chain=chain).count() == 1
+    assert list(
+        AuditEntry.objects.filter(chain=chain).order_by("seq").values_list("seq", flat=True)
+    ) == [1, 2, 3, 4, 5]
+    assert verify_chain(chain).ok
+
+
+@pytest.mark.django_db(transaction=True)
+def test_work_before_the_append_does_not_hold_the_chain():
+    """The chain's head is locked by the append itself, not before: a writer busy with
+    the rest of its transaction does not stop another from appending meanwhile."""
+    _needs_postgresql()
+    partnership = make_partnership("late")
+    busy, appended = threading.Event(), threading.Event()
+
+    def slow(n):
+        if n == 0:
+            with transaction.atomic():
+                Organisation.objects.create(name="Långsam", kind=Organisation.Kind.OTHER)
+                busy.set()
+                assert appended.wait(timeout=10), "the other append waited for this one"
+                record("test.slow", partnership=partnership)
+        else:
+            assert busy.wait(timeout=10)
+            record("test.quick", partnership=partnership)
+            appended.set()
+
+    assert _threads(2, slow) == []
+    chain = partnership_chain(partnership.pk)
+    actions = list(
+        AuditEntry.objects.filter(chain=chain).order_by("seq").values_list("action", flat=True)
+    )
+    assert actions[-2:] == ["test.quick", "test.slow"]
+    assert verify_chain(chain).ok

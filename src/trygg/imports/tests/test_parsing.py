@@ -259,3 +259,41 @@ def test_redact_table_redacts_every_text_cell():
     cells = table.rows[0][1]
     assert "070-123" not in cells[2]
     assert "a@b.se" not in cells[3]
+
+
+def test_redact_table_skips_only_cells_redaction_finds_nothing_in():
+    """Cells that are plain numbers are not scanned (speed); ``redact`` itself must find
+    nothing in any of them, and everything else is still redacted."""
+    import random
+
+    from trygg.incidents.redaction import redact
+
+    rng = random.Random(4)
+    numbers = ["659510,87", "6612144.08", "-123456789", "999999999,999999", "100000"]
+    for _ in range(3000):
+        digits = str(rng.randint(1, 9)) + "".join(
+            str(rng.randint(0, 9)) for _ in range(rng.randint(0, 8))
+        )
+        if rng.random() < 0.7:
+            digits += rng.choice(".,") + str(rng.randint(0, 999999)).zfill(rng.randint(1, 6))[:6]
+        numbers.append(("-" if rng.random() < 0.2 else "") + digits)
+    for number in numbers:
+        assert parsing.PLAIN_NUMBER.fullmatch(number), number
+        assert redact(number).findings == (), number
+    for not_plain in [
+        "0701234567",  # a phone number
+        "8112189876",  # a personnummer
+        "+46701234567",
+        "811218-9876",
+        "070-123 45 67",
+        "1234567890",  # ten digits
+        "1,0701234",  # a fraction of seven digits
+    ]:
+        assert not parsing.PLAIN_NUMBER.fullmatch(not_plain), not_plain
+    table = parsing.read_table(
+        b"Typ;X;Kontakt\nKlotter;659510,87;8112189876\nBrak;6612144,08;0701234567\n", "f.csv"
+    )
+    assert parsing.redact_table(table, redact) == 2
+    assert table.rows[0][1][1] == "659510,87"
+    assert "8112189876" not in table.rows[0][1][2]
+    assert "0701234567" not in table.rows[1][1][2]

@@ -76,6 +76,7 @@ from typing import Any, NamedTuple
 import numpy as np
 from scipy import sparse
 from scipy.optimize import linprog
+from scipy.sparse.csgraph import connected_components
 
 __all__ = [
     "DEFAULT_THRESHOLD",
@@ -108,9 +109,9 @@ HIDDEN_TEXT = "–"  # a secondary-suppressed count (U+2013 EN DASH)
 
 # The LP solver's tolerances are about 1e-7; a move this close to 1 counts as 1.
 _EPS = 1e-6
-# An audit confirms cell by cell (two linear programs each) only this many cells that
-# the cheap sweeps did not move; more are taken as pinned.
-_CONFIRM_AT_MOST = 10
+# A round of ``_Suppressor.fix`` hides cells found by programs over several blocks for
+# this many pinned cells; the others wait for the next audit (they are often freed).
+_WIDE_PATHS = 1
 
 
 class Status(enum.StrEnum):
@@ -229,27 +230,74 @@ class _Problem:
         for constraint in _normalise_constraints(constraints):
             self._add(constraint)
 
+    @classmethod
+    def joined(cls, problems: Mapping[Hashable, _Problem], relations) -> _Problem:
+        """The problem of ``combine_tables`` (same cells, same constraints in the same
+        order) put together from the tables' problems: {name: problem}."""
+        joint = cls.__new__(cls)
+        joint.cells, joint.values, joint.unpublished = [], [], []
+        joint.eq_cells, joint.eq_coefs, joint.eq_exact = [], [], []
+        offsets = {}
+        for name, part in problems.items():
+            offset = offsets[name] = len(joint.cells)
+            joint.cells.extend((name, cell) for cell in part.cells)
+            joint.values.extend(part.values)
+            joint.unpublished.extend(part.unpublished)
+            joint.eq_cells.extend([i + offset for i in idx] for idx in part.eq_cells)
+            joint.eq_coefs.extend(part.eq_coefs)
+            joint.eq_exact.extend(part.eq_exact)
+        for outer, inners, exact in relations:
+            parts = [problems[name] for name in inners]
+            for cell, i in problems[outer].index.items():
+                if all(cell in part.index for part in parts):
+                    joint.eq_cells.append(
+                        [i + offsets[outer]]
+                        + [
+                            part.index[cell] + offsets[name]
+                            for name, part in zip(inners, parts, strict=True)
+                        ]
+                    )
+                    joint.eq_coefs.append([1] + [-1] * len(parts))
+                    joint.eq_exact.append(bool(exact))
+        joint.index = {cell: i for i, cell in enumerate(joint.cells)}
+        joint.t = next(iter(problems.values())).t if problems else DEFAULT_THRESHOLD
+        joint.cell_eqs = [[] for _ in joint.cells]
+        joint.is_part = [False] * len(joint.cells)
+        for e, (idx, exact) in enumerate(zip(joint.eq_cells, joint.eq_exact, strict=True)):
+            for i in idx:
+                joint.cell_eqs[i].append(e)
+            if exact:
+                for i in idx[1:]:
+                    joint.is_part[i] = True
+        return joint
+
     def _add(self, constraint: Constraint):
         total, parts = constraint.total, constraint.parts
         if not parts:
             raise ValueError(f"constraint on {total!r} has no parts")
-        for cell in (total, *parts):
-            if cell not in self.index:
-                raise ValueError(f"constraint on {total!r} refers to unknown cell {cell!r}")
-        if total in parts:
-            raise ValueError(f"constraint on {total!r} has the total among its parts")
-        if len(set(parts)) != len(parts):
+        index = self.index
+        try:
+            idx = [index[total], *[index[p] for p in parts]]
+        except KeyError:
+            unknown = next(cell for cell in (total, *parts) if cell not in index)
+            raise ValueError(
+                f"constraint on {total!r} refers to unknown cell {unknown!r}"
+            ) from None
+        if len(set(idx)) != len(idx):
+            if idx[0] in idx[1:]:
+                raise ValueError(f"constraint on {total!r} has the total among its parts")
             raise ValueError(f"constraint on {total!r} lists a part twice")
         e = len(self.eq_cells)
-        idx = [self.index[total]] + [self.index[p] for p in parts]
         self.eq_cells.append(idx)
         self.eq_coefs.append([1] + [-1] * len(parts))
         self.eq_exact.append(bool(constraint.exact))
+        cell_eqs = self.cell_eqs
         for i in idx:
-            self.cell_eqs[i].append(e)
+            cell_eqs[i].append(e)
         if constraint.exact:
+            is_part = self.is_part
             for i in idx[1:]:
-                self.is_part[i] = True
+                is_part[i] = True
 
     def incidence(self):
         """The constraints as a sparse matrix, constraints × cells (+1 the total, -1
@@ -272,22 +320,16 @@ class _Problem:
         find possible is possible for the whole."""
         if getattr(self, "_blocks", None) is None:
             n = len(self.cells)
-            parent = list(range(n))
-
-            def find(i):
-                while parent[i] != i:
-                    parent[i] = parent[parent[i]]
-                    i = parent[i]
-                return i
-
-            for idx, exact in zip(self.eq_cells, self.eq_exact, strict=True):
-                if exact:
-                    root = find(idx[0])
-                    for i in idx[1:]:
-                        other = find(i)
-                        if other != root:
-                            parent[other] = root
-            block_of = [find(i) for i in range(n)]
+            row, col = self.coo()[:2]
+            exact = self.eq_exact_array[row]
+            m = len(self.eq_cells)
+            graph = sparse.csr_array(
+                (np.ones(int(exact.sum())), (col[exact], n + row[exact])), shape=(n + m, n + m)
+            )
+            label = connected_components(graph, directed=False)[1][:n]
+            first = np.full(label.max() + 1 if n else 0, n)
+            np.minimum.at(first, label, np.arange(n))
+            block_of = first[label].tolist()  # a block is named by its first cell
             members: dict[int, list[int]] = {}
             for i, b in enumerate(block_of):
                 members.setdefault(b, []).append(i)
@@ -295,16 +337,20 @@ class _Problem:
         return self._blocks
 
     def check_consistent(self):
-        for idx, coefs, exact in zip(self.eq_cells, self.eq_coefs, self.eq_exact, strict=True):
-            balance = sum(c * self.values[i] for i, c in zip(idx, coefs, strict=True))
-            if balance != 0 if exact else balance < 0:
-                total = self.cells[idx[0]]
-                parts_sum = self.values[idx[0]] - balance
-                relation = "!=" if exact else "<"
-                raise ValueError(
-                    f"constraint on {total!r} does not hold: "
-                    f"{self.values[idx[0]]} {relation} {parts_sum} (the sum of its parts)"
-                )
+        if not self.eq_cells:
+            return
+        balance = self.incidence() @ np.asarray(self.values, dtype=float)
+        wrong = np.flatnonzero(np.where(self.eq_exact_array, balance != 0, balance < 0))
+        if len(wrong):
+            e = wrong[0]
+            idx, exact = self.eq_cells[e], self.eq_exact[e]
+            total = self.cells[idx[0]]
+            parts_sum = self.values[idx[0]] - int(balance[e])
+            relation = "!=" if exact else "<"
+            raise ValueError(
+                f"constraint on {total!r} does not hold: "
+                f"{self.values[idx[0]]} {relation} {parts_sum} (the sum of its parts)"
+            )
 
     def bounds(self, i, status):
         s = status[i]
@@ -323,19 +369,86 @@ class _Problem:
 
     # -- one constraint on its own ----------------------------------------------------
 
-    def pinned_locally(self, e, status, *, classic=True) -> bool:
+    def values_array(self):
+        if getattr(self, "_values_array", None) is None:
+            self._values_array = np.asarray(self.values, dtype=float)
+        return self._values_array
+
+    def coo(self):
+        """The incidence matrix as (row, column, coefficient) arrays."""
+        if getattr(self, "_coo", None) is None:
+            coo = self.incidence().tocoo()
+            self._coo = (coo.row, coo.col, coo.data)
+        return self._coo
+
+    def pinned_rows(self, status, *, classic=True):
+        """``pinned_locally`` for every constraint at once (a boolean array): interval
+        arithmetic over the sparse incidence matrix. Lets the passes over all
+        constraints skip those that cannot reveal anything."""
+        incidence = self.incidence()
+        if not incidence.nnz:
+            return np.zeros(len(self.eq_cells), dtype=bool)
+        row, col, coef = self.coo()
+        m = len(self.eq_cells)
+        state = np.asarray(status)
+        values = np.asarray(self.values, dtype=float)
+        shown = state == _S
+        low = np.where(shown, values, np.where(state == _U, 0.0, 1.0))
+        high = np.where(shown, values, np.where(state == _P, self.t - 1.0, math.inf))
+        protected = ~shown & (values > 0) & (values < self.t)
+        hidden = ~shown[col]
+        n_hidden = np.bincount(row, hidden, m)
+        # the shown cells' part: sum(coef * x over hidden) == (or >=) rest
+        rest = -np.bincount(row, np.where(hidden, 0.0, coef * values[col]), m)
+        least = np.where(hidden, np.where(coef > 0, coef * low[col], coef * high[col]), 0.0)
+        most = np.where(hidden, np.where(coef > 0, coef * high[col], coef * low[col]), 0.0)
+        least_inf, most_inf = np.isinf(least), np.isinf(most)
+        least_part = np.where(least_inf, 0.0, least)
+        most_part = np.where(most_inf, 0.0, most)
+        others_least = np.bincount(row, least_part, m)[row] - least_part
+        others_most = np.bincount(row, most_part, m)[row] - most_part
+        others_least_inf = np.bincount(row, least_inf, m)[row] - least_inf > 0
+        others_most_inf = np.bincount(row, most_inf, m)[row] - most_inf > 0
+        exact = self.eq_exact_array[row]
+        lower = np.where(others_most_inf, -math.inf, rest[row] - others_most)
+        upper = np.where(exact & ~others_least_inf, rest[row] - others_least, math.inf)
+        with np.errstate(invalid="ignore"):
+            lo = np.where(coef > 0, lower / coef, upper / coef)
+            hi = np.where(coef > 0, upper / coef, lower / coef)
+        lo = np.maximum(np.nan_to_num(lo, nan=-math.inf), low[col])
+        hi = np.minimum(np.nan_to_num(hi, nan=math.inf), high[col])
+        finite = np.isfinite(lo) & np.isfinite(hi)
+        with np.errstate(invalid="ignore"):
+            room = np.where(
+                finite,
+                np.floor(np.where(finite, hi, 0) + _EPS) - np.ceil(np.where(finite, lo, 0) - _EPS)
+                >= 1,
+                hi > lo,
+            )
+        pinned = np.bincount(row, hidden & protected[col] & ~room, m) > 0
+        if classic:
+            single = self.eq_exact_array & (n_hidden == 1)
+            secondary = np.bincount(row, hidden & (state[col] == _H), m) > 0
+            pinned |= single & secondary
+        return pinned & (n_hidden > 0)
+
+    def pinned_locally(self, e, status, *, classic=True, which=False):
         """True when constraint ``e`` alone reveals a protected cell, or (``classic``,
-        exact) when it has exactly one hidden cell that is protected or secondary."""
+        exact) when it has exactly one hidden cell that is protected or secondary. With
+        ``which``: the list of protected cells it reveals instead."""
         idx, coefs, exact = self.eq_cells[e], self.eq_coefs[e], self.eq_exact[e]
         hidden = [k for k, i in enumerate(idx) if status[i] != _S]
         if not hidden:
-            return False
+            return [] if which else False
         if exact and len(hidden) == 1:
             i = idx[hidden[0]]
+            if which:
+                return [i] if self.protected(i, status) else []
             return (classic and status[i] == _H) or self.protected(i, status)
         targets = [k for k in hidden if self.protected(idx[k], status)]
         if not targets:
-            return False
+            return [] if which else False
+        revealed = []
         r = -sum(c * self.values[i] for i, c in zip(idx, coefs, strict=True) if status[i] == _S)
         # Each hidden cell contributes coef * x in [a, b]; sums kept as (finite part,
         # number of infinite terms) so that one cell's share can be taken out again.
@@ -370,8 +483,10 @@ class _Problem:
             lo, hi = (lower / c, upper / c) if c > 0 else (upper / c, lower / c)
             blo, bhi = self.bounds(idx[k], status)
             if not is_protected(max(lo, blo), min(hi, bhi)):
-                return True
-        return False
+                if not which:
+                    return True
+                revealed.append(idx[k])
+        return revealed if which else False
 
 
 class _Suppressor:
@@ -382,7 +497,40 @@ class _Suppressor:
         self.tier = tier  # 1: avoid hiding (grand totals, ``avoid``)
         self.n_hidden = [sum(1 for i in idx if status[i] != _S) for idx in problem.eq_cells]
         self.changed: list[int] | None = None  # cells changed since the last local pass
-        self.clean: set[tuple] = set()  # components an audit found safe
+        # Cells known to be able to move 1 (a point of the attacker's program moves them):
+        # hiding more only widens the program, so they stay safe. The second set is for
+        # the programs with everything hidden (``upgrade_intrinsic``).
+        self.certified: set[int] = set()
+        self.intrinsic_safe: set[int] = set()
+
+    def settle(self, *, rounds=None):
+        """Steps 3 and 4 of the algorithm, until nothing is pinned (or for ``rounds``
+        rounds, for a starting point that is audited again later)."""
+        p, status = self.p, self.status
+        while rounds is None or rounds > 0:
+            rounds = None if rounds is None else rounds - 1
+            self.local_pass()
+            pinned = _pinned_cells(p, status, self.certified)
+            if not pinned:
+                return
+            certified = len(self.certified)
+            if self.fix(pinned) or len(self.certified) > certified:
+                continue
+            # Hiding cannot help: the cells are pinned even with everything hidden.
+            if self.upgrade_by_lp(self.all_hidden(), exact=True):
+                continue
+            raise SuppressionError(
+                f"cannot protect {p.cells[pinned[0]]!r}: every other cell around it "
+                "is zero, fixed or already hidden"
+            )
+
+    def statuses(self) -> dict[Hashable, Status]:
+        """The published cells' statuses."""
+        return {
+            cell: _TO_STATUS[s]
+            for cell, s in zip(self.p.cells, self.status, strict=True)
+            if s != _U
+        }
 
     def hide(self, i):
         self.status[i] = _H
@@ -429,16 +577,19 @@ class _Suppressor:
         queued = [False] * len(p.eq_cells)
         for e in queue:
             queued[e] = True
+        # A constraint none of whose cells changed since this check cannot reveal more.
+        suspect = p.pinned_rows(self.status).tolist()
         while queue:
             e = queue.popleft()
             queued[e] = False
-            if not p.pinned_locally(e, self.status):
+            if not suspect[e] or not p.pinned_locally(e, self.status):
                 continue
             i = self.choose(self.candidates([e]), safe_for=e)
             if i is None:
                 continue  # nothing left to hide here; the audit decides
             self.hide(i)
             for e2 in p.cell_eqs[i]:
+                suspect[e2] = True
                 if not queued[e2]:
                     queued[e2] = True
                     queue.append(e2)
@@ -461,14 +612,21 @@ class _Suppressor:
                 models[blocks] = _PathModel(self, region)
             return models[blocks].path(i, p.values[i])
 
-        added = False
         touched: set[int] = set()  # constraints changed: their cells wait for the audit
-        for i in pinned:
+        witnesses = []  # (model, point) of the paths found so far
+        hidden_before = len(self.changed)
+        wide = [0]  # paths over more than one block so far
+
+        def attempt(i, everything):
+            """Hide what frees cell i; False when it needs more than this round allows."""
             if touched.intersection(p.cell_eqs[i]):
-                continue
+                return True
+            if any(model.moves(point, i, p.values[i]) for model, point in witnesses):
+                self.certified.add(i)  # the cells hidden for another one freed it
+                return True
             # First only the cell's own block (one table), then with the blocks of the
             # hidden cells it is contained in or contains (the other windows' cells at
-            # the same place), then everything.
+            # the same place), then (``everything``) all.
             own = frozenset([block_of[i]])
             linked = own | {
                 block_of[j]
@@ -477,19 +635,37 @@ class _Suppressor:
                 for j in p.eq_cells[e]
                 if self.status[j] != _S
             }
-            found = path(i, own)
+            found, blocks = path(i, own), own
             if found is None and linked != own:
-                found = path(i, linked)
+                if wide[0] >= _WIDE_PATHS and not everything:
+                    return False  # big programs: the next audit may find it free
+                found, blocks = path(i, linked), linked
             if found is None and len(members) > len(linked):
-                found = path(i, None)
+                if not everything:
+                    return False
+                found, blocks = path(i, None), None
+            if blocks != own and found:
+                wide[0] += 1
+            if found is not None:
+                witnesses.append((models[blocks], models[blocks].last))
+                if witnesses[-1][1][1]:
+                    # the path's point moves it 1 once its cells are hidden (or already)
+                    self.certified.add(i)
             for j in found or ():
                 self.hide(j)
                 for model in models.values():
                     model.hidden_now(j)
                 self.changed.append(j)
                 touched.update(p.cell_eqs[j])
-                added = True
-        return added
+            return True
+
+        # The programs over everything are big: only for cells that nothing else this
+        # round could help (the next audit looks at the others again).
+        hard = [i for i in pinned if not attempt(i, False)]
+        if hard and len(self.changed) == hidden_before:
+            for i in hard:
+                attempt(i, True)
+        return len(self.changed) > hidden_before
 
     def all_hidden(self):
         """The statuses with every shown count that may be hidden hidden."""
@@ -516,11 +692,15 @@ class _Suppressor:
         while True:
             status = self.all_hidden()
             changed = False
-            for e in range(len(p.eq_cells)):
-                if not p.pinned_locally(e, status, classic=False):
+            # A constraint none of whose cells changed since this check cannot reveal more.
+            suspect = p.pinned_rows(status, classic=False).tolist()
+            for e in range(len(suspect)):
+                if not suspect[e] or not p.pinned_locally(e, status, classic=False):
                     continue
                 options = self.upgrade_options(p.eq_cells[e], p.eq_cells[e][0])
                 for c in options:
+                    for e2 in p.cell_eqs[c]:
+                        suspect[e2] = True
                     status[c] = _H
                     if not p.pinned_locally(e, status, classic=False):
                         break
@@ -538,28 +718,80 @@ class _Suppressor:
             if not self.upgrade_by_lp(status):
                 return
 
-    def upgrade_by_lp(self, status) -> bool:
+    def upgrade_by_lp(self, status, *, exact=False) -> bool:
         """The linear-programming half of ``upgrade_intrinsic`` (``status``: everything
-        hidden); True when something was upgraded."""
+        hidden); True when something was upgraded. Without ``exact`` only the cells that
+        interval arithmetic over the presolved program proves pinned (nearly all, and
+        cheap); ``suppress`` comes back with ``exact`` when a pinned cell cannot be
+        protected by hiding."""
         p = self.p
         changed = False
         for cells, eqs in _components(p, status):
-            targets = [k for k, i in enumerate(cells) if p.protected(i, status)]
-            if not targets or len(eqs) == 1:  # one constraint: done by the local half
+            if len(eqs) == 1:  # one constraint: done by the local half
                 continue
-            targets = _suspects(p, status, cells, targets)
+            targets = [
+                k
+                for k, i in enumerate(cells)
+                if i not in self.intrinsic_safe and p.protected(i, status)
+            ]
             if not targets:
                 continue
-            lp = _LP(p, status, cells, eqs)
-            truth = np.array([p.values[i] for i in cells], dtype=float)
-            stuck = _pinned_positions(lp, truth, targets, confirm_all=True)
+            if exact:
+                stuck = _stuck(p, status, cells, targets, self.intrinsic_safe)
+            else:
+                truth = np.array([p.values[i] for i in cells], dtype=float)
+                reduced = _Reduced(*_program(p, status, cells))
+                stuck = _pinned_positions(reduced, truth, targets, mode="proven")[0]
             if not stuck:
                 continue
-            model = _UpgradeModel(self, status, cells, eqs)
-            for k in stuck:
-                for c in model.upgrades(k, truth[k]):
+            changed |= self.upgrade_stuck(status, cells, [cells[k] for k in stuck])
+        return changed
+
+    def upgrade_stuck(self, status, cells, stuck) -> bool:
+        """Upgrade what frees the ``stuck`` cells of one component (``status``: everything
+        hidden). A program over the cell's own block first (the other blocks' cells at
+        their values), then with the blocks it is contained in or contains, then the
+        whole component: the small ones are much faster, and what they find works."""
+        p = self.p
+        _members, block_of = p.blocks()
+        models: dict = {}
+        points = []  # (model, solution): with their upgrades made, they move these
+        changed = False
+
+        def attempt(i, everything):
+            nonlocal changed
+            if any(model.moves(x, i, p.values[i]) for model, x in points):
+                return True
+            own = frozenset([block_of[i]])
+            linked = own | {
+                block_of[j] for e in p.cell_eqs[i] if not p.eq_exact[e] for j in p.eq_cells[e]
+            }
+            for blocks in dict.fromkeys((own, linked, None if everything else linked)):
+                if blocks not in models and blocks != own and changed and not everything:
+                    return True  # a new big program, maybe for nothing: the caller looks again
+                if blocks not in models:
+                    region = (
+                        cells if blocks is None else [j for j in cells if block_of[j] in blocks]
+                    )
+                    models[blocks] = _UpgradeModel(self, status, region)
+                model = models[blocks]
+                chosen = model.upgrades(i, p.values[i])
+                if chosen is None:
+                    continue
+                for c in chosen:
                     self.status[c] = status[c] = _H
+                    for other in models.values():
+                        other.upgraded(c)
                     changed = True
+                points.append((model, model.last))
+                return True
+            return False
+
+        # The whole component only for cells nothing else helped (the caller looks again).
+        hard = [i for i in stuck if not attempt(i, False)]
+        if hard and not changed:
+            for i in hard:
+                attempt(i, True)
         return changed
 
 
@@ -570,33 +802,41 @@ class _Suppressor:
 def _components(problem: _Problem, status):
     """Connected groups of hidden cells (linked by sharing a constraint), each with the
     constraints that touch it: [(cells, eqs)], in order of their first cell."""
-    n = len(problem.cells)
-    parent = list(range(n))
-
-    def find(i):
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
-    eqs_with_hidden = []
-    for e, idx in enumerate(problem.eq_cells):
-        hidden = [i for i in idx if status[i] != _S]
-        if not hidden:
-            continue
-        eqs_with_hidden.append((e, hidden[0]))
-        root = find(hidden[0])
-        for i in hidden[1:]:
-            other = find(i)
-            if other != root:
-                parent[other] = root
-    groups: dict[int, tuple[list[int], list[int]]] = {}
-    for i in range(n):
-        if status[i] != _S:
-            groups.setdefault(find(i), ([], []))[0].append(i)
-    for e, first in eqs_with_hidden:
-        groups[find(first)][1].append(e)
-    return sorted(groups.values(), key=lambda g: g[0][0])
+    n, m = len(problem.cells), len(problem.eq_cells)
+    hidden = np.asarray(status) != _S
+    cells = np.flatnonzero(hidden)
+    if not len(cells):
+        return []
+    row, col = problem.coo()[:2]
+    touching = hidden[col]
+    row, col = row[touching], col[touching]
+    # cells and constraints as the nodes of one graph
+    graph = sparse.csr_array((np.ones(len(row)), (col, n + row)), shape=(n + m, n + m))
+    _count, label = connected_components(graph, directed=False)
+    eqs = np.unique(row)
+    cell_label, eq_label = label[cells], label[n + eqs]
+    # groups in order of their first cell
+    order = {int(g): k for k, g in enumerate(dict.fromkeys(cell_label.tolist()))}
+    rank = (
+        np.array([order[int(g)] for g in cell_label])
+        if len(order) > 1
+        else np.zeros(len(cells), dtype=np.int64)
+    )
+    groups = [([], []) for _ in order]
+    by_cell = np.argsort(rank, kind="stable")
+    bounds = np.searchsorted(rank[by_cell], np.arange(len(order) + 1))
+    for g in range(len(order)):
+        groups[g][0].extend(cells[by_cell[bounds[g] : bounds[g + 1]]].tolist())
+    eq_rank = (
+        np.array([order[int(g)] for g in eq_label], dtype=np.int64)
+        if len(eqs)
+        else np.zeros(0, dtype=np.int64)
+    )
+    by_eq = np.argsort(eq_rank, kind="stable")
+    bounds = np.searchsorted(eq_rank[by_eq], np.arange(len(order) + 1))
+    for g in range(len(order)):
+        groups[g][1].extend(eqs[by_eq[bounds[g] : bounds[g + 1]]].tolist())
+    return groups
 
 
 try:  # SciPy's own HiGHS binding (SciPy >= 1.15): lets one model be re-solved warm
@@ -619,6 +859,7 @@ class _Model:
         self.lower = np.array(lower, dtype=float)
         self.upper = np.array(upper, dtype=float)
         self.n = self.matrix.shape[1]
+        self._objective = None  # the objective HiGHS has
         self.highs = self._load() if _highs is not None and len(self.lhs) else None
 
     def _load(self):
@@ -665,7 +906,9 @@ class _Model:
             return x, float(objective @ x)
         if self.highs is not None:
             highs = self.highs
-            highs.changeColsCost(self.n, self.columns, objective)
+            if self._objective is None or not np.array_equal(objective, self._objective):
+                highs.changeColsCost(self.n, self.columns, objective)
+                self._objective = objective.copy()
             highs.run()
             state = highs.getModelStatus()
             if state == _highs.HighsModelStatus.kOptimal:
@@ -718,18 +961,17 @@ def _rows(problem: _Problem, status, column, deviation=()):
     eqs = np.unique(problem.incidence_csc[:, cells].indices) if len(cells) else []
     sub = incidence[eqs]
     # cell -> variable map, and the values that stay constants
-    map_rows, map_cols, map_data = [], [], []
-    constant_values = np.asarray(problem.values, dtype=float).copy()
-    for j, k in column.items():
-        map_rows.append(j)
-        map_cols.append(k)
-        map_data.append(1.0)
-        if j in deviation:
-            map_rows.append(j)
-            map_cols.append(k + 1)
-            map_data.append(-1.0)
-        else:
-            constant_values[j] = 0.0
+    columns = np.fromiter(column.values(), dtype=np.int64, count=len(column))
+    moving = (
+        np.isin(cells, np.fromiter(deviation, dtype=np.int64, count=len(deviation)))
+        if deviation
+        else np.zeros(len(cells), dtype=bool)
+    )
+    map_rows = np.concatenate([cells, cells[moving]])
+    map_cols = np.concatenate([columns, columns[moving] + 1])
+    map_data = np.concatenate([np.ones(len(cells)), -np.ones(int(moving.sum()))])
+    constant_values = problem.values_array().copy()
+    constant_values[cells[~moving]] = 0.0
     mapping = sparse.csr_array((map_data, (map_rows, map_cols)), shape=(len(problem.cells), n_vars))
     matrix = sub @ mapping
     lhs = -(sub @ constant_values)
@@ -738,15 +980,22 @@ def _rows(problem: _Problem, status, column, deviation=()):
     return sparse.csr_array(matrix), lhs, rhs
 
 
+def _program(problem: _Problem, status, cells):
+    """The attacker's linear program over ``cells`` (all others at their values):
+    (matrix, lhs, rhs, lower, upper)."""
+    matrix, lhs, rhs = _rows(problem, status, {i: k for k, i in enumerate(cells)})
+    bounds = [problem.bounds(i, status) for i in cells]
+    lower = np.array([lo for lo, _ in bounds], dtype=float)
+    upper = np.array([hi for _, hi in bounds], dtype=float)
+    return matrix, lhs, rhs, lower, upper
+
+
 class _LP(_Model):
     """The attacker's linear program for one component: variables are its hidden cells."""
 
-    def __init__(self, problem: _Problem, status, cells, eqs):
+    def __init__(self, problem: _Problem, status, cells, eqs=None):
         self.cells = cells
-        column = {i: k for k, i in enumerate(cells)}
-        matrix, lhs, rhs = _rows(problem, status, column)
-        bounds = [problem.bounds(i, status) for i in cells]
-        super().__init__(matrix, lhs, rhs, [lo for lo, _ in bounds], [hi for _, hi in bounds])
+        super().__init__(*_program(problem, status, cells))
 
     def solve(self, objective):
         """The optimal point, or None when the objective is unbounded."""
@@ -763,14 +1012,6 @@ class _LP(_Model):
         objective[k] = -sign
         x = self.solve(objective)
         return (math.inf * sign, None) if x is None else (float(x[k]), x)
-
-    def pinned(self, k, truth) -> bool:
-        """True when variable k cannot move 1 away from ``truth[k]``."""
-        if truth[k] + 1 <= self.upper[k] and self.extreme(k, +1)[0] >= truth[k] + 1 - _EPS:
-            return False
-        if truth[k] - 1 >= self.lower[k] and self.extreme(k, -1)[0] <= truth[k] - 1 + _EPS:
-            return False
-        return True
 
 
 class _PathModel:
@@ -790,6 +1031,8 @@ class _PathModel:
             column[j] = len(self.hidden) + 2 * k  # u_j (up), then w_j (down)
         self.column = column
         self.free_set = set(self.free)
+        self.hidden_set = set(self.hidden)
+        self.up = np.array([column[j] for j in self.free], dtype=np.int64)
         matrix, lhs, rhs = _rows(p, status, column, deviation=self.free)
         n_vars = len(self.hidden) + 2 * len(self.free)
         lower, upper = np.zeros(n_vars), np.full(n_vars, math.inf)
@@ -828,205 +1071,554 @@ class _PathModel:
         if best is None:
             return None
         x = best[0]
-        return [
-            j
-            for j in self.free
-            if self.cost[self.column[j]] > 0 and x[self.column[j]] + x[self.column[j] + 1] > _EPS
-        ]
+        deviation = x[self.up] + x[self.up + 1] if len(self.up) else np.zeros(0)
+        costed = self.cost[self.up] > 0
+        chosen = costed & (deviation > _EPS)
+        # Once the chosen cells are hidden, x is a point of the attacker's program (unless
+        # a cell not chosen moved by a rounding error): the cells it moves 1 are safe.
+        self.last = (x, not (costed & ~chosen & (deviation > 1e-9)).any())
+        return [self.free[n] for n in np.flatnonzero(chosen)]
+
+    def moves(self, witness, i, value):
+        """Whether the point ``witness`` (a ``last`` of this model) moves hidden cell i 1."""
+        x, exact = witness
+        return exact and i in self.hidden_set and abs(x[self.column[i]] - value) >= 1 - _EPS
 
 
 class _UpgradeModel:
     """For ``_Suppressor.upgrade_by_lp``: with everything hidden that may be hidden, the
     fewest "<5" cells to show as "–" instead (dropping their upper bound) so that a
-    pinned cell can move by 1. Upper bounds become ``x - s <= threshold - 1`` rows with
-    a cost on ``s``; one model per component, re-solved for each pinned cell."""
+    pinned cell can move by 1. The attacker's program without those upper bounds,
+    presolved (``_Reduced``), plus ``x - s <= threshold - 1`` rows with a cost on ``s``;
+    one model per region, re-solved for each pinned cell."""
 
-    def __init__(self, suppressor, status, cells, eqs):
+    def __init__(self, suppressor, status, cells):
         p = suppressor.p
         self.cells = cells
-        n = len(cells)
-        column = {i: k for k, i in enumerate(cells)}
-        matrix, lhs, rhs = _rows(p, status, column)
-        bounds = [p.bounds(i, status) for i in cells]
-        lower = [lo for lo, _ in bounds]
-        upper = [hi for _, hi in bounds]
-        self.options = [
-            k for k, i in enumerate(cells) if status[i] == _P and not suppressor.locked[i]
-        ]
-        m = len(self.options)
-        for k in self.options:
-            upper[k] = math.inf
-        # [A 0] between lhs and rhs; [I_options -I] <= threshold - 1
+        self.position = {i: k for k, i in enumerate(cells)}
+        matrix, lhs, rhs, lower, upper = _program(p, status, cells)
+        options = [k for k, i in enumerate(cells) if status[i] == _P and not suppressor.locked[i]]
+        upper[options] = math.inf
+        reduced = _Reduced(matrix, lhs, rhs, lower, upper)
+        self.reduced = reduced
+        # an option fixed by the others needs no upper bound
+        self.options = [k for k in options if reduced.root[k] >= 0]
+        n, m = reduced.matrix.shape[1], len(self.options)
+        options = np.array(self.options, dtype=np.int64)
+        # [A 0] between lhs and rhs; [sign * z_root -I] <= threshold - 1 - shift
         slack_rows = sparse.csr_array(
             (
-                [1.0] * m + [-1.0] * m,
-                (list(range(m)) * 2, self.options + list(range(n, n + m))),
+                np.concatenate([reduced.sign[options], -np.ones(m)]),
+                (
+                    np.tile(np.arange(m), 2),
+                    np.concatenate([reduced.root[options], n + np.arange(m)]),
+                ),
             ),
             shape=(m, n + m),
         )
-        wide = sparse.hstack([matrix, sparse.csr_array((matrix.shape[0], m))])
+        wide = sparse.hstack([reduced.matrix, sparse.csr_array((reduced.matrix.shape[0], m))])
         self.model = _Model(
             sparse.vstack([wide, slack_rows]),
-            list(lhs) + [-math.inf] * m,
-            list(rhs) + [p.t - 1.0] * m,
-            lower + [0.0] * m,
-            upper + [math.inf] * m,
+            np.concatenate([reduced.lhs, np.full(m, -math.inf)]),
+            np.concatenate([reduced.rhs, p.t - 1.0 - reduced.shift[options]]),
+            np.concatenate([reduced.lower, np.zeros(m)]),
+            np.concatenate([reduced.upper, np.full(m, math.inf)]),
             dual=True,
         )
         self.cost = np.zeros(n + m)
         self.cost[n:] = 1.0
         self.n = n
+        self.option_index = {k: n for n, k in enumerate(self.options)}
+        self.last = None
 
-    def upgrades(self, k, value):
-        """The cells to show as "–" so that variable k can move 1 from ``value``."""
-        low, high = self.model.lower[k], self.model.upper[k]
+    def upgrades(self, i, value):
+        """The cells to show as "–" so that cell i can move 1 from ``value`` (cells
+        outside the model's cells keep their values); None when no choice can."""
+        k = self.position[i]
+        reduced = self.reduced
+        r = reduced.root[k]
+        if r < 0:
+            return None
+        low, high = self.model.lower[r], self.model.upper[r]
         best = None
         for target in (value + 1, value - 1):
-            if not low <= target <= high:
+            at = (target - reduced.shift[k]) / reduced.sign[k]
+            if not low - 1e-9 <= at <= high + 1e-9:
                 continue
-            self.model.set_bounds(k, target, target)
+            self.model.set_bounds(r, at, at)
             try:
                 x, cost = self.model.solve(self.cost)
             except _Infeasible:
                 continue
             finally:
-                self.model.set_bounds(k, low, high)
+                self.model.set_bounds(r, low, high)
             if x is not None and (best is None or cost < best[1] - _EPS):
                 best = (x, cost)
         if best is None:
-            return []
+            return None
+        self.last = best[0][: self.n]
         chosen = [
             self.cells[k]
             for n, k in enumerate(self.options)
             if self.cost[self.n + n] > 0 and best[0][self.n + n] > _EPS
         ]
-        for n, k in enumerate(self.options):
-            if self.cells[k] in chosen:
-                self.cost[self.n + n] = 0.0  # already "–": free from now on
+        for c in chosen:
+            self.upgraded(c)
         return chosen
 
+    def upgraded(self, c):
+        """Cell c is "–" now: dropping its upper bound is free from now on."""
+        k = self.position.get(c)
+        if k is not None and k in self.option_index:
+            self.cost[self.n + self.option_index[k]] = 0.0
 
-def _unmoved(x, truth, remaining):
-    """The cells of ``remaining`` that the solution ``x`` moved less than 1 (None: an
-    unbounded objective, no solution)."""
-    if x is None:
-        return remaining
-    return [k for k in remaining if abs(x[k] - truth[k]) < 1 - _EPS]
-
-
-def _sweep(lp, truth, lower, upper, remaining):
-    """Certify many cells with few linear programs: each pushes all open cells at once
-    (those at a bound away from it, the others up, then down, then in random mixes);
-    returns the cells no solution moved by 1."""
-    rng = np.random.default_rng(0)  # deterministic
-    for attempt in range(8):
-        if not remaining:
-            break
-        objective = np.zeros(len(truth))
-        for k in remaining:
-            if truth[k] - 1 < lower[k]:
-                direction = 1.0
-            elif truth[k] + 1 > upper[k]:
-                direction = -1.0
-            elif math.isinf(upper[k]):
-                direction = -1.0  # keep the program bounded; up is tried cell by cell
-            elif attempt < 2:
-                direction = 1.0 if attempt == 0 else -1.0
-            else:
-                direction = rng.choice((-1.0, 1.0))
-            weight = 1.0 if attempt < 2 else rng.uniform(0.5, 1.5)
-            objective[k] = -direction * weight
-        before = len(remaining)
-        remaining = _unmoved(lp.solve(objective), truth, remaining)
-        if attempt >= 2 and len(remaining) == before:
-            break
-    return remaining
+    def moves(self, z, i, value):
+        k = self.position.get(i)
+        return k is not None and abs(self.reduced.cells(z, [k])[0] - value) >= 1 - _EPS
 
 
-def _pinned_cells(problem: _Problem, status, clean=None, *, confirm_all=False):
-    """Protected hidden cells whose range (for the relaxation) holds only their true
-    value, and the constraints of each one's component ({cell: eqs}). ``clean``: keys of
-    components known to be safe (skipped; safe ones found are added)."""
-    pinned = []
-    for cells, eqs in _components(problem, status):
-        targets = [k for k, i in enumerate(cells) if problem.protected(i, status)]
-        if not targets:
+def _aliases(n, first, second, c_first, c_second, rhs):
+    """Variables made aliases by exact rows ``c_first * x_first + c_second * x_second ==
+    rhs`` (coefficients +-1; others are skipped): every variable v is ``f[v] *
+    x[root[v]] + p[v]``. Returns (root, f, p, positions of the rows used)."""
+    parent = list(range(n))
+    factor = [1.0] * n
+    plus = [0.0] * n
+
+    def find(v):
+        f, p = 1.0, 0.0
+        while parent[v] != v:
+            p += f * plus[v]
+            f *= factor[v]
+            v = parent[v]
+        return v, f, p
+
+    used = []
+    unit = (np.abs(np.abs(c_first) - 1) < 1e-12) & (np.abs(np.abs(c_second) - 1) < 1e-12)
+    for r, (i, j, ci, cj, c) in enumerate(
+        zip(
+            first.tolist(),
+            second.tolist(),
+            c_first.tolist(),
+            c_second.tolist(),
+            rhs.tolist(),
+            strict=True,
+        )
+    ):
+        if not unit[r]:
             continue
-        key = (tuple(cells), tuple(status[i] for i in cells))
-        if clean is not None:
-            if key in clean:
-                continue
-            before = len(pinned)
-            _audit_component(problem, status, cells, eqs, targets, pinned, confirm_all)
-            if len(pinned) == before:
-                clean.add(key)
+        ri, fi, pi = find(i)
+        rj, fj, pj = find(j)
+        if ri == rj:
+            continue
+        # ci (fi zi + pi) + cj (fj zj + pj) = c  =>  zj = f zi + p
+        parent[rj] = ri
+        factor[rj] = -ci * fi / (cj * fj)
+        plus[rj] = (c - ci * pi - cj * pj) / (cj * fj)
+        used.append(r)
+    # every variable straight to its root: pointer jumping
+    root = np.array(parent)
+    f, p = np.array(factor), np.array(plus)
+    while True:
+        up = root[root]
+        if np.array_equal(up, root):
+            break
+        p = p + f * p[root]
+        f = f * f[root]
+        root = up
+    return root, f, p, np.array(used, dtype=np.int64)
+
+
+class _Reduced:
+    """The attacker's linear program ``lhs <= A x <= rhs``, ``lower <= x <= upper``
+    presolved into an equivalent smaller one over variables z: rows with one variable
+    become bounds, fixed variables constants, rows that cannot bind are dropped, and an
+    exact row of two variables (``a = b + 3``, a group with one hidden category) makes one
+    an alias of the other. Every cell is ``x_k = sign_k * z[root_k] + offset_k`` (``root_k``
+    -1: a constant). The feasible points are the same, so a point of the reduced program
+    is a point of the attacker's, and its bounds on z are bounds the attacker can prove."""
+
+    def __init__(self, matrix, lhs, rhs, lower, upper):
+        a = sparse.csr_array(matrix, dtype=float)
+        lhs = np.array(lhs, dtype=float)
+        rhs = np.array(rhs, dtype=float)
+        lo = np.array(lower, dtype=float)
+        hi = np.array(upper, dtype=float)
+        n = a.shape[1]
+        # x = map @ z + shift, map with at most one entry per row
+        root = np.arange(n)
+        sign = np.ones(n)
+        shift = np.zeros(n)
+        for _round in range(12):
+            changed = False
+            # fixed variables become constants
+            fixed = hi - lo <= 1e-9
+            if fixed.any():
+                value = np.where(fixed, lo, 0.0)
+                moved = a @ value
+                lhs, rhs = lhs - moved, rhs - moved
+                keep = np.flatnonzero(~fixed)
+                renumber = np.full(len(lo), -1)
+                renumber[keep] = np.arange(len(keep))
+                has = root >= 0
+                shift[has] += sign[has] * value[root[has]]
+                root = np.where(has, renumber[np.where(has, root, 0)], -1)
+                a = sparse.csr_array(a[:, keep])
+                lo, hi = lo[keep], hi[keep]
+                changed = True
+            a.eliminate_zeros()
+            count = np.diff(a.indptr)
+            # rows of one variable become bounds (none: must hold, dropped)
+            single = np.flatnonzero(count == 1)
+            if len(single):
+                j = a.indices[a.indptr[single]]
+                c = a.data[a.indptr[single]]
+                low = np.where(c > 0, lhs[single], rhs[single]) / c
+                high = np.where(c > 0, rhs[single], lhs[single]) / c
+                np.maximum.at(lo, j, low)
+                np.minimum.at(hi, j, high)
+            # rows that cannot bind
+            positive, negative = a.maximum(0), a.minimum(0)
+            finite_lo, finite_hi = np.where(np.isinf(lo), 0, lo), np.where(np.isinf(hi), 0, hi)
+            least = positive @ finite_lo + negative @ finite_hi
+            most = positive @ finite_hi + negative @ finite_lo
+            least_inf = (positive @ np.isinf(lo) - negative @ np.isinf(hi)) > 0
+            most_inf = (positive @ np.isinf(hi) - negative @ np.isinf(lo)) > 0
+            slack = 1e-9 * (1 + np.abs(lhs))
+            loose = (np.isinf(lhs) | (~least_inf & (least >= lhs - slack))) & (
+                np.isinf(rhs) | (~most_inf & (most <= rhs + slack))
+            )
+            drop = loose | (count <= 1)
+            # exact rows of two variables with coefficients +-1: one is the other's alias
+            pairs = np.flatnonzero(~drop & (count == 2) & (lhs == rhs))
+            alias = None
+            if len(pairs):
+                roots, f, p, used = _aliases(
+                    len(lo),
+                    a.indices[a.indptr[pairs]],
+                    a.indices[a.indptr[pairs] + 1],
+                    a.data[a.indptr[pairs]],
+                    a.data[a.indptr[pairs] + 1],
+                    lhs[pairs],
+                )
+                used = pairs[used]
+                if len(used):
+                    keep = np.flatnonzero(roots == np.arange(len(lo)))
+                    renumber = np.full(len(lo), -1)
+                    renumber[keep] = np.arange(len(keep))
+                    new_lo, new_hi = lo[keep].copy(), hi[keep].copy()
+                    # the aliases' bounds on their root: f z + p in [lo, hi]
+                    low = np.where(f > 0, lo - p, hi - p) / f
+                    high = np.where(f > 0, hi - p, lo - p) / f
+                    np.maximum.at(new_lo, renumber[roots], low)
+                    np.minimum.at(new_hi, renumber[roots], high)
+                    alias = (renumber[roots], f, p, new_lo, new_hi)
+                    drop[used] = True
+            if drop.any():
+                keep_rows = np.flatnonzero(~drop)
+                a = sparse.csr_array(a[keep_rows])
+                lhs, rhs = lhs[keep_rows], rhs[keep_rows]
+                changed = True
+            if alias is not None:
+                target, f, p, lo, hi = alias
+                substitute = sparse.csr_array(
+                    (f, (np.arange(len(f)), target)), shape=(len(f), len(lo))
+                )
+                moved = a @ p
+                lhs, rhs = lhs - moved, rhs - moved
+                a = sparse.csr_array(a @ substitute)
+                has = root >= 0
+                where = np.where(has, root, 0)
+                shift = np.where(has, shift + sign * p[where], shift)
+                sign = np.where(has, sign * f[where], sign)
+                root = np.where(has, target[where], -1)
+                changed = True
+            if not changed:
+                break
+        if (lo > hi + 1e-7).any():
+            raise SuppressionError(
+                "the constraints cannot be solved; are the shown values consistent?"
+            )
+        self.matrix, self.lhs, self.rhs, self.lower, self.upper = a, lhs, rhs, lo, hi
+        self.root, self.sign, self.shift = root, sign, shift
+
+    def cells(self, z, positions):
+        """The cells' values at the reduced program's point z."""
+        positions = np.asarray(positions, dtype=np.int64)
+        r = self.root[positions]
+        return (
+            np.where(r >= 0, self.sign[positions] * z[np.maximum(r, 0)], 0.0)
+            + self.shift[positions]
+        )
+
+    def implied_bounds(self, rounds=30):
+        """Bounds on z that interval arithmetic over the rows proves (the attacker's
+        chains of single rows: a hidden part is at most its total minus the other parts'
+        least values, and so on): (lower, upper)."""
+        a = sparse.coo_array(self.matrix)
+        row, col, c = a.row, a.col, a.data
+        m = self.matrix.shape[0]
+        lo, hi = self.lower.copy(), self.upper.copy()
+        lhs, rhs = self.lhs[row], self.rhs[row]
+        for _round in range(rounds):
+            least = np.where(c > 0, c * lo[col], c * hi[col])
+            most = np.where(c > 0, c * hi[col], c * lo[col])
+            least_inf, most_inf = np.isinf(least), np.isinf(most)
+            least_part = np.where(least_inf, 0.0, least)
+            most_part = np.where(most_inf, 0.0, most)
+            row_least = np.bincount(row, least_part, m)[row] - least_part
+            row_most = np.bincount(row, most_part, m)[row] - most_part
+            others_least_inf = np.bincount(row, least_inf, m)[row] - least_inf > 0
+            others_most_inf = np.bincount(row, most_inf, m)[row] - most_inf > 0
+            # lhs - (others' most) <= c x <= rhs - (others' least)
+            with np.errstate(invalid="ignore"):
+                cx_low = np.where(others_most_inf, -math.inf, lhs - row_most)
+                cx_high = np.where(others_least_inf, math.inf, rhs - row_least)
+            low = np.where(c > 0, cx_low, cx_high) / c
+            high = np.where(c > 0, cx_high, cx_low) / c
+            new_lo, new_hi = lo.copy(), hi.copy()
+            np.maximum.at(new_lo, col, np.nan_to_num(low, nan=-math.inf))
+            np.minimum.at(new_hi, col, np.nan_to_num(high, nan=math.inf))
+            if np.array_equal(new_lo, lo) and np.array_equal(new_hi, hi):
+                break
+            if (np.maximum(new_lo - lo, hi - new_hi) < 1e-9).all():
+                break
+            lo, hi = new_lo, new_hi
+        return lo, hi
+
+
+class _MoveModel(_Model):
+    """The reduced attacker's program made to move many targets by 1 at once: for each
+    target k two capped gains, ``up_k <= min(1, x_k - truth_k)`` and ``down_k <= min(1,
+    truth_k - x_k)`` (free below). Maximising the sum of one gain per open target spreads
+    the movement over all of them, where pushing the cells themselves lets one run off
+    and leaves the others where they are; fixing a gain at 1 asks exactly whether that
+    target can move 1 that way (the others still earn a bonus). Every solution is a point
+    the attacker could reach: a cell it moves 1 is safe."""
+
+    def __init__(self, reduced: _Reduced, truth, targets):
+        n, m = reduced.matrix.shape[1], len(targets)
+        targets = np.asarray(targets, dtype=np.int64)
+        select = sparse.csr_array(
+            (reduced.sign[targets], (np.arange(m), reduced.root[targets])), shape=(m, n)
+        )
+        eye = sparse.identity(m, format="csr")
+        blocks = [[select, -eye, None], [select, None, eye]]
+        if reduced.matrix.shape[0]:
+            blocks.insert(0, [reduced.matrix, None, None])
+        wide = sparse.bmat(blocks, format="csr")
+        at = truth[targets] - reduced.shift[targets]
+        super().__init__(
+            wide,
+            np.concatenate([reduced.lhs, at, np.full(m, -math.inf)]),
+            np.concatenate([reduced.rhs, np.full(m, math.inf), at]),
+            np.concatenate([reduced.lower, np.full(2 * m, -math.inf)]),
+            np.concatenate([reduced.upper, np.ones(2 * m)]),
+            dual=True,
+        )
+        self.reduced = reduced
+        self.z_n = n
+        self.gain = {int(k): j for j, k in enumerate(targets)}
+
+    def column(self, k, direction):
+        return self.z_n + self.gain[k] + (0 if direction > 0 else len(self.gain))
+
+    def objective(self, remaining, direction):
+        objective = np.zeros(self.n)
+        for k in remaining:
+            objective[self.column(k, direction[k])] = -1.0
+        return objective
+
+    def push(self, objective, force=None):
+        """The targets' values at a point that moves those with a gain in ``objective``
+        as far as possible towards 1, with target ``force = (k, direction)`` moved 1
+        exactly; None when that is impossible."""
+        if force is not None:
+            column = self.column(*force)
+            self.set_bounds(column, 1.0, 1.0)
+        try:
+            z, _value = self.solve(objective)
+        except _Infeasible as error:
+            if force is None:
+                raise SuppressionError(
+                    f"the constraints cannot be solved ({error}); are the shown values consistent?"
+                ) from None
+            return None
+        finally:
+            if force is not None:
+                self.set_bounds(column, -math.inf, 1.0)
+        return None if z is None else z[: self.z_n]
+
+
+class _NearModel(_Model):
+    """The reduced attacker's program as distances from the truth, ``z = truth + up -
+    down`` with a cost of 1 per unit moved. Forcing one variable 1 away gives the
+    nearest such point; only bounds change between solves, so each starts from the last
+    optimal basis and takes few iterations."""
+
+    def __init__(self, reduced: _Reduced, at):
+        a = reduced.matrix
+        n = a.shape[1]
+        moved = a @ at
+        super().__init__(
+            sparse.hstack([a, -a], format="csr"),
+            reduced.lhs - moved,
+            reduced.rhs - moved,
+            np.zeros(2 * n),
+            np.concatenate([reduced.upper - at, at - reduced.lower]),
+            dual=True,
+        )
+        self.at = at
+        self.z_n = n
+        self.cost = np.ones(2 * n)
+        if self.highs is not None:  # only bounds change: cost perturbation only slows it
+            self.highs.setOptionValue("dual_simplex_cost_perturbation_multiplier", 0.0)
+
+    def force(self, r, step):
+        """The point nearest to the truth with z[r] moved ``step`` (+-1), or None."""
+        n = self.z_n
+        column, other = (r, r + n) if step > 0 else (r + n, r)
+        if self.upper[column] < 1 - 1e-9:
+            return None
+        saved = (self.lower[column], self.upper[column]), (self.lower[other], self.upper[other])
+        self.set_bounds(column, 1.0, saved[0][1])
+        self.set_bounds(other, 0.0, 0.0)
+        try:
+            x, _cost = self.solve(self.cost)
+        except _Infeasible:
+            return None
+        finally:
+            self.set_bounds(column, *saved[0])
+            self.set_bounds(other, *saved[1])
+        return None if x is None else self.at + x[:n] - x[n:]
+
+
+def _moved(reduced, z, truth, remaining):
+    """The cells of ``remaining`` that the point z of ``reduced`` moves by 1."""
+    if z is None or not remaining:
+        return []
+    x = reduced.cells(z, remaining)
+    return [k for k, v in zip(remaining, x, strict=True) if abs(v - truth[k]) >= 1 - _EPS]
+
+
+def _pinned_positions(reduced: _Reduced, truth, targets, *, mode="exact", sweeps=6):
+    """Which targets (cell positions) can move 1 away from ``truth``: ``(pinned, safe)``.
+    First what interval arithmetic proves pinned; then a few programs push all open
+    targets at once (``_MoveModel``); each target left is asked on its own, up and down
+    (``_NearModel``), and every point found makes safe all it moves. ``mode``:
+
+    * "exact": every target is in one of the two lists (exact for the relaxation);
+    * "first": as "exact", unless interval arithmetic proves some pinned: those, and no
+      safe ones (fixing them first frees many others, which need no programs then);
+    * "proven": only what interval arithmetic proves pinned;
+    * "sweep": only the safe ones the sweeps find (for a restricted program, whose
+      pinned cells need not be pinned)."""
+    low, high = reduced.implied_bounds()
+    can = {}
+    for k in targets:
+        r = reduced.root[k]
+        if r < 0:
+            continue  # a constant
+        a = reduced.sign[k] * low[r] + reduced.shift[k]
+        b = reduced.sign[k] * high[r] + reduced.shift[k]
+        a, b = min(a, b), max(a, b)
+        up, down = truth[k] + 1 <= b + _EPS, truth[k] - 1 >= a - _EPS
+        if up or down:
+            # the way with more room first (a "<5" of 1 or 2 up, of 3 or 4 down)
+            first = 1 if up and (not down or b - truth[k] >= truth[k] - a) else -1
+            can[k] = [d for d in (first, -first) if (up if d > 0 else down)]
+    pinned = [k for k in targets if k not in can]
+    if mode == "proven" or (mode == "first" and pinned):
+        return pinned, []
+    exact = mode != "sweep"
+    remaining = [k for k in targets if k in can]
+    safe = []
+    if remaining and sweeps and (not exact or len(remaining) > 12):  # few: one by one
+        model = _MoveModel(reduced, truth, remaining)
+        direction = {k: ways[0] for k, ways in can.items()}
+        for attempt in range(sweeps):
+            before = len(remaining)
+            z = model.push(model.objective(remaining, direction))
+            moved = set(_moved(reduced, z, truth, remaining))
+            safe.extend(k for k in remaining if k in moved)
+            remaining = [k for k in remaining if k not in moved]
+            if not remaining or (attempt and before - len(remaining) <= before // 10):
+                break
+            for k in remaining:  # the other way next time
+                if len(can[k]) == 2:
+                    direction[k] = -direction[k]
+    if not exact:
+        return [], sorted(safe)
+    if remaining:
+        at = np.zeros(reduced.matrix.shape[1])
+        has = reduced.root >= 0
+        at[reduced.root[has]] = (truth[has] - reduced.shift[has]) / reduced.sign[has]
+        near = _NearModel(reduced, at)
+    while remaining:
+        k = remaining.pop(0)
+        for way in can[k]:
+            z = near.force(reduced.root[k], way * reduced.sign[k])
+            if z is not None and _moved(reduced, z, truth, [k]):
+                moved = set(_moved(reduced, z, truth, remaining))
+                safe.append(k)
+                safe.extend(j for j in remaining if j in moved)
+                remaining = [j for j in remaining if j not in moved]
+                break
         else:
-            _audit_component(problem, status, cells, eqs, targets, pinned, confirm_all)
-    return pinned
+            pinned.append(k)
+    return sorted(pinned), sorted(safe)
 
 
-def _audit_component(problem, status, cells, eqs, targets, pinned, confirm_all=False):
-    """Append to ``pinned`` the targets (positions in ``cells``) whose range holds only
-    their true value."""
-    if len(eqs) == 1:  # one constraint: the interval check is exact
-        if problem.pinned_locally(eqs[0], status, classic=False):
-            pinned.extend(cells[k] for k in targets)
-        return
-    targets = _suspects(problem, status, cells, targets)
-    if not targets:
-        return
-    lp = _LP(problem, status, cells, eqs)
+def _stuck(problem: _Problem, status, cells, targets, certified: set):
+    """Targets (positions in ``cells``, one component) that the relaxation pins; targets
+    found movable go to ``certified`` (see ``_pinned_positions``, mode "first": when
+    some are proven pinned, the others may be left undecided). When the component spans
+    several blocks, programs over one block at a time (the other blocks' cells held at
+    their values: what they find possible is possible) certify most targets first."""
     truth = np.array([problem.values[i] for i in cells], dtype=float)
-    pinned.extend(cells[k] for k in _pinned_positions(lp, truth, targets, confirm_all=confirm_all))
-
-
-def _suspects(problem, status, cells, targets):
-    """The targets (positions in ``cells``) that linear programs over one block at a time
-    (the other blocks' cells held at their values) cannot move: only these need the
-    program of the whole component."""
     _members, block_of = problem.blocks()
     by_block: dict[int, list[int]] = {}
     for k, i in enumerate(cells):
         by_block.setdefault(block_of[i], []).append(k)
-    if len(by_block) == 1:
-        return targets
-    wanted = set(targets)
-    suspects = []
-    for positions in by_block.values():
-        block_targets = [k for k in positions if k in wanted]
-        if not block_targets:
-            continue
-        block_cells = [cells[k] for k in positions]
-        local = {k: n for n, k in enumerate(positions)}
-        lp = _LP(problem, status, block_cells, None)
-        truth = np.array([problem.values[i] for i in block_cells], dtype=float)
-        stuck = _pinned_positions(lp, truth, [local[k] for k in block_targets])
-        suspects.extend(positions[n] for n in stuck)
-    return sorted(suspects)
+    if len(by_block) > 1:
+        wanted = set(targets)
+        for positions in by_block.values():
+            block_targets = [k for k in positions if k in wanted]
+            if not block_targets:
+                continue
+            local = {k: n for n, k in enumerate(positions)}
+            block_cells = [cells[k] for k in positions]
+            reduced = _Reduced(*_program(problem, status, block_cells))
+            _none, safe = _pinned_positions(
+                reduced, truth[positions], [local[k] for k in block_targets], mode="sweep"
+            )
+            certified.update(block_cells[n] for n in safe)
+        targets = [k for k in targets if cells[k] not in certified]
+    if not targets:
+        return []
+    reduced = _Reduced(*_program(problem, status, cells))
+    pinned, safe = _pinned_positions(reduced, truth, targets, mode="first")
+    certified.update(cells[k] for k in safe)
+    return pinned
 
 
-def _pinned_positions(lp, truth, targets, *, confirm_all=False):
-    """The targets (variable positions) that cannot move 1 away from ``truth``. Unless
-    ``confirm_all``, when many are left after the sweeps they are all returned: nearly all
-    of them are pinned in practice, and treating them so costs at worst a little more
-    hiding than needed (the next round's audit looks again)."""
-    remaining = _sweep(lp, truth, lp.lower, lp.upper, list(targets))
-    if len(remaining) > _CONFIRM_AT_MOST and not confirm_all:
-        return remaining
+def _pinned_cells(problem: _Problem, status, certified: set):
+    """Protected hidden cells whose range (for the relaxation) holds only their true
+    value. ``certified``: cells known to be able to move 1 (skipped; more are added):
+    hiding more cells only widens the ranges, so once safe a cell stays safe."""
     pinned = []
-    while remaining:
-        k = remaining.pop(0)
-        if truth[k] + 1 <= lp.upper[k]:
-            high, x = lp.extreme(k, +1)
-            if high >= truth[k] + 1 - _EPS:
-                remaining = _unmoved(x, truth, remaining)
-                continue
-        if truth[k] - 1 >= lp.lower[k]:
-            low, x = lp.extreme(k, -1)
-            if low <= truth[k] - 1 + _EPS:
-                remaining = _unmoved(x, truth, remaining)
-                continue
-        pinned.append(k)
+    for cells, eqs in _components(problem, status):
+        targets = [
+            k for k, i in enumerate(cells) if i not in certified and problem.protected(i, status)
+        ]
+        if not targets:
+            continue
+        if len(eqs) == 1:  # one constraint: the interval check is exact
+            stuck = set(problem.pinned_locally(eqs[0], status, classic=False, which=True))
+            for k in targets:
+                (pinned.append if cells[k] in stuck else certified.add)(cells[k])
+            continue
+        pinned.extend(cells[k] for k in _stuck(problem, status, cells, targets, certified))
     return pinned
 
 
@@ -1067,7 +1659,16 @@ def suppress(
     threshold = _check_threshold(threshold)
     cells, counts = _cells_and_values(values)
     problem = _Problem(cells, counts, constraints, threshold, unpublished)
+    suppressor = _start(problem, avoid=avoid, fixed=fixed, start=start)
+    suppressor.upgrade_intrinsic()
+    suppressor.settle()
+    return suppressor.statuses()
+
+
+def _start(problem: _Problem, *, avoid=(), fixed=None, start=None) -> _Suppressor:
+    """A suppressor of ``problem`` with primary suppression done (``suppress``)."""
     problem.check_consistent()
+    cells, counts, threshold = problem.cells, problem.values, problem.t
     n = len(cells)
     status = [_S] * n
     for i, v in enumerate(counts):
@@ -1105,26 +1706,7 @@ def suppress(
         if cell not in problem.index:
             raise ValueError(f"cell to avoid {cell!r} has no value")
         tier[problem.index[cell]] = 1
-
-    suppressor = _Suppressor(problem, status, locked, tier)
-    suppressor.upgrade_intrinsic()
-    while True:
-        suppressor.local_pass()
-        pinned = _pinned_cells(problem, status, suppressor.clean)
-        if not pinned:
-            break
-        if suppressor.fix(pinned):
-            continue
-        # Nothing hidden: were the unconfirmed ones pinned at all?
-        pinned = _pinned_cells(problem, status, confirm_all=True)
-        if not pinned:
-            break
-        if not suppressor.fix(pinned):
-            raise SuppressionError(
-                f"cannot protect {problem.cells[pinned[0]]!r}: every other cell around it "
-                "is zero, fixed or already hidden"
-            )
-    return {cells[i]: _TO_STATUS[status[i]] for i in range(n) if status[i] != _U}
+    return _Suppressor(problem, status, locked, tier)
 
 
 def disclosure_ranges(
@@ -1603,24 +2185,51 @@ def suppress_area_tables(
         for name, counts in category_counts.items()
     }
     relations = window_relations({n: spans[n] for n in tables if n in spans}) if spans else []
-    combined = combine_tables(tables, relations)
-    start = {}
-    if relations:  # each window on its own first: the joint pass has less left to do
-        for name, table in tables.items():
-            for cell, status in table.suppress(threshold=threshold).items():
-                start[(name, cell)] = status
-    statuses = combined.suppress(threshold=threshold, start=start)
-    return {
-        name: _as_json(
-            rows,
-            groups,
-            table.values,
-            {
-                cell: statuses[(name, cell)]
-                for cell in table.values
-                if cell not in table.unpublished
-            },
-            threshold,
+    related = {name for outer, inners, _exact in relations for name in (outer, *inners)}
+    result = {
+        name: table.suppress(threshold=threshold)
+        for name, table in tables.items()
+        if name not in related
+    }
+    if related:
+        result.update(
+            _suppress_together({n: tables[n] for n in tables if n in related}, relations, threshold)
         )
+    return {
+        name: _as_json(rows, groups, table.values, result[name], threshold)
+        for name, table in tables.items()
+    }
+
+
+def _suppress_together(tables: Mapping[Hashable, Table], relations, threshold):
+    """``suppress`` on ``combine_tables(tables, relations)``, in three steps that give
+    the same guarantee for less work: the small counts that "<5" would give away even
+    with everything hidden, for all windows at once (step 2); then each window on its
+    own (its components are small and apart); then all together, starting from there."""
+    problems = {}
+    for name, table in tables.items():
+        cells, counts = _cells_and_values(table.values)
+        problems[name] = _Problem(cells, counts, table.constraints, threshold, table.unpublished)
+    joint = _start(_Problem.joined(problems, relations))
+    joint.upgrade_intrinsic()
+    upgraded = {cell for cell, s in joint.statuses().items() if s == Status.SECONDARY}
+    for name, table in tables.items():
+        window = _start(
+            problems[name],
+            start={cell: Status.SECONDARY for cell in table.values if (name, cell) in upgraded},
+        )
+        # Its intrinsic cases are among the joint ones; one round fixes nearly all it
+        # can, and the joint pass audits everything again anyway.
+        window.settle(rounds=1)
+        for cell, status in window.statuses().items():
+            i = joint.p.index[(name, cell)]
+            if status == Status.SECONDARY and joint.status[i] == _S:
+                joint.hide(i)
+    joint.settle()
+    statuses = joint.statuses()
+    return {
+        name: {
+            cell: statuses[(name, cell)] for cell in table.values if cell not in table.unpublished
+        }
         for name, table in tables.items()
     }

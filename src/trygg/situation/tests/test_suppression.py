@@ -379,7 +379,12 @@ def test_picture_windows_suppressed_together_are_safe():
     )
     print(f"4 windows of {len(rows)} rows together: {time.process_time() - started:.2f} s")
     assert set(shown) == set(group_counts)
-    # The attacker sees all four tables and the windows' containment.
+    assert_windows_safe(shown, rows, groups, group_counts, category_counts, spans)
+
+
+def assert_windows_safe(shown, rows, groups, group_counts, category_counts, spans):
+    """The attacker sees every window's table as published and the windows' containment:
+    no hidden small count may be pinned."""
     from trygg.situation import suppression
 
     tables = {
@@ -406,6 +411,90 @@ def test_picture_windows_suppressed_together_are_safe():
 
 def _status_of(text):
     return {SMALL_TEXT: PRIMARY, HIDDEN_TEXT: SECONDARY}.get(text, SHOWN)
+
+
+def _sparse_picture(seed, *, weeks=110):
+    """The lägesbild's six windows over sparse weekly counts, as ``with_suppression``
+    passes them: 3 districts of 5 RegSO areas, two overlapping focus areas, "place
+    unknown" only in the total; 4 category groups of 2-4 categories; a partnership where
+    most cells of a week are 0 or 1 and the last 4 weeks are little more than this week
+    and the previous one (the case where the windows pin each other's small counts)."""
+    rng = np.random.default_rng(seed)
+    regso = list(range(200, 215))
+    leaves = regso + [999]
+    rows = [
+        {"id": "fa:1", "kind": "focus", "leaves": [201, 202, 206]},
+        {"id": "fa:2", "kind": "focus", "leaves": [206, 207, 211, 212]},
+    ]
+    rows += [
+        {"id": f"di:{d}", "kind": "district", "leaves": regso[5 * d : 5 * d + 5]} for d in range(3)
+    ]
+    rows += [{"id": f"rs:{leaf}", "kind": "regso", "leaves": [leaf]} for leaf in regso]
+    rows.append({"id": "all", "kind": "total", "leaves": leaves})
+    sizes = [3, 3, 2, 4]
+    groups, category = [], 1
+    for g, size in enumerate(sizes):
+        groups.append({"code": f"G{g}", "categories": [{"id": category + k} for k in range(size)]})
+        category += size
+    # weekly counts per leaf and category: a few busy places and categories, most quiet
+    rate = rng.gamma(0.6, 0.12, size=(len(leaves), 1)) * rng.gamma(1.0, 1.0, size=(1, category - 1))
+    weekly = rng.poisson(rate, size=(weeks, *rate.shape))
+    now = weeks - 1
+    year = now - 47  # the current year started 48 weeks ago
+    window_weeks = {
+        "current": (now, now),
+        "previous": (now - 1, now - 1),
+        "last4": (now - 3, now),
+        "baseline": (now - 52, now - 1),
+        "ytd": (year, now),
+        "ytd_prev": (year - 52, now - 52),
+    }
+    monday = dt.date(2024, 1, 1)
+    spans = {
+        name: (monday + dt.timedelta(weeks=a), monday + dt.timedelta(weeks=b, days=6))
+        for name, (a, b) in window_weeks.items()
+    }
+    membership = np.array([[int(leaf in row["leaves"]) for leaf in leaves] for row in rows])
+    fold = np.zeros((category - 1, len(groups)), dtype=int)
+    start = 0
+    for g, size in enumerate(sizes):
+        fold[start : start + size, g] = 1
+        start += size
+    group_counts, category_counts = {}, {}
+    for name, (a, b) in window_weeks.items():
+        category_counts[name] = membership @ weekly[a : b + 1].sum(axis=0)
+        group_counts[name] = category_counts[name] @ fold
+    return rows, groups, group_counts, category_counts, spans
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_sparse_six_windows_like_the_picture_are_safe(seed):
+    rows, groups, group_counts, category_counts, spans = _sparse_picture(seed)
+    started = time.perf_counter()
+    shown = suppress_area_tables(
+        rows=rows,
+        groups=groups,
+        group_counts=group_counts,
+        category_counts=category_counts,
+        spans=spans,
+    )
+    spent = time.perf_counter() - started
+    cells = [c for w in shown.values() for r in w["groups"] + w["categories"] for c in r]
+    cells += [c for w in shown.values() for c in w["totals"]]
+    small, dashes = cells.count(SMALL_TEXT), cells.count(HIDDEN_TEXT)
+    print(
+        f"6 sparse windows, {len(cells)} cells ({small} '<5', {dashes} '–') "
+        f"suppressed together in {spent:.2f} s"
+    )
+    assert small > 100  # sparse indeed
+    assert shown == suppress_area_tables(  # deterministic
+        rows=rows,
+        groups=groups,
+        group_counts=group_counts,
+        category_counts=category_counts,
+        spans=spans,
+    )
+    assert_windows_safe(shown, rows, groups, group_counts, category_counts, spans)
 
 
 # ---------------------------------------------------------------------------------------

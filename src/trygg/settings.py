@@ -151,6 +151,7 @@ INSTALLED_APPS = [
     "trygg.imports",
     "trygg.api",
     "trygg.situation",
+    "trygg.feeds",
     "trygg.demo",
 ]
 

@@ -16,6 +16,7 @@ urlpatterns = [
     path("handelser/", include("trygg.incidents.urls")),
     path("importera/", include("trygg.imports.urls")),
     path("lagesbild/", include("trygg.situation.urls")),
+    path("polisen/", include("trygg.feeds.urls")),
     path("api/v1/", api.urls),
     path("api-nycklar/", include("trygg.api.urls")),
     path("", include("trygg.core.urls")),

@@ -200,6 +200,29 @@ ACCESS = {
     "situation:approve": members(
         {Role.COORDINATOR}, "the current partnership's period; services.approve"
     ),
+    # The police's published events (trygg.feeds): public texts (TLP:CLEAR), but the
+    # mapping and place names are the coordinators' work; analysts read and link.
+    "feeds:overview": members(
+        {Role.COORDINATOR, Role.ANALYST, Role.PARTNERSHIP_ADMIN},
+        "the current partnership's events, fetches, mappings and place names",
+    ),
+    "feeds:mapping": members(
+        {Role.COORDINATOR, Role.PARTNERSHIP_ADMIN}, "POST only; services.set_type_mapping"
+    ),
+    "feeds:place_add": members(
+        {Role.COORDINATOR, Role.PARTNERSHIP_ADMIN}, "POST only; services.add_place_name"
+    ),
+    "feeds:place_remove": members(
+        {Role.COORDINATOR, Role.PARTNERSHIP_ADMIN},
+        "the current partnership's place names, else 404; POST only",
+    ),
+    "feeds:link": members(
+        {Role.COORDINATOR, Role.ANALYST},
+        "police events via visible_to, else 404; the report via visible_to; POST only",
+    ),
+    "feeds:unlink": members(
+        {Role.COORDINATOR, Role.ANALYST}, "police events via visible_to, else 404; POST only"
+    ),
 }
 
 

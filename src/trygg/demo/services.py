@@ -25,6 +25,8 @@ from trygg.audit.models import AuditEntry
 from trygg.audit.services import record
 from trygg.core import services as core
 from trygg.core.models import Organisation, Partnership
+from trygg.feeds import services as feeds
+from trygg.feeds.models import PoliceEvent
 from trygg.geo.models import Area, FocusArea
 from trygg.geo.services import leaf_area_index, setup_sigtuna_demo_geography
 from trygg.incidents import rollup
@@ -57,6 +59,8 @@ class DemoResult:
     by_group: dict[str, int]
     users: list[tuple[str, str, str]]  # (e-mail, role, organisation)
     outside: int = 0
+    police_events: int = 0  # the real police events loaded (trygg.feeds)
+    police_incidents: int = 0  # of which counted as incidents (their type is mapped)
     timings: dict[str, float] = field(default_factory=dict)
 
 
@@ -158,6 +162,10 @@ def load_demo(*, seed=DEFAULT_SEED, scale=1.0, years=3, today=None, reset=False,
         rollup.rebuild([partnership.pk])
         timings["rollup"] = time.perf_counter() - t
 
+        t = time.perf_counter()
+        police = _load_police_events(partnership, end)
+        timings["police_events"] = time.perf_counter() - t
+
         years_arr = data.occurred_date.astype("datetime64[Y]").astype(np.int64) + 1970
         by_year = {
             int(y): int(c) for y, c in zip(*np.unique(years_arr, return_counts=True), strict=True)
@@ -182,6 +190,8 @@ def load_demo(*, seed=DEFAULT_SEED, scale=1.0, years=3, today=None, reset=False,
                 for (_l, role, org_key, *_r), u in zip(sigtuna.USERS, users, strict=True)
             ],
             outside=outside,
+            police_events=police.fetch.created,
+            police_incidents=len(police.created_ids),
             timings=timings,
         )
         record(
@@ -202,6 +212,7 @@ def load_demo(*, seed=DEFAULT_SEED, scale=1.0, years=3, today=None, reset=False,
                 "incidents_by_year": {str(k): v for k, v in by_year.items()},
                 "incidents_by_group": by_group,
                 "outside_areas": outside,
+                "police_events": police.fetch.created,
             },
         )
         t = time.perf_counter()
@@ -209,6 +220,27 @@ def load_demo(*, seed=DEFAULT_SEED, scale=1.0, years=3, today=None, reset=False,
     timings["commit"] = time.perf_counter() - t
     timings["total"] = time.perf_counter() - t0
     return result
+
+
+def _load_police_events(partnership, end):
+    """The real police events for Sigtuna shipped with the feeds app (up to ``end``), with
+    Sigtuna's place names; the demo does not fetch polisen.se on its own."""
+    import json
+
+    feed = feeds.settings_for(partnership)
+    feed.enabled = False
+    feed.save()
+    feeds.load_place_names(actor=None, partnership=partnership, rows=feeds.sigtuna_place_names())
+    events = [
+        e
+        for e in json.loads(feeds.SIGTUNA_EVENTS.read_text(encoding="utf-8"))
+        if e["datetime"][:10] <= end.isoformat()
+    ]
+    return feeds.import_feed(
+        partnership=partnership,
+        data=json.dumps(events, ensure_ascii=False).encode(),
+        source=f"demo:{feeds.SIGTUNA_EVENTS.name}",
+    )
 
 
 def _now_for(today):
@@ -313,6 +345,7 @@ def reset_demo():
             obj=partnership,
             data={"incidents": n_incidents},
         )
+        PoliceEvent.objects.filter(partnership=partnership).delete()
         Incident.recipients.through.objects.filter(incident__partnership=partnership).delete()
         # A raw delete: the ORM's cascade collector would load every incident into memory
         # first. Should another table ever point at incidents, the database's foreign key

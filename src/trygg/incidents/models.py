@@ -157,6 +157,10 @@ class IncidentQuerySet(models.QuerySet):
     def active(self):
         return self.filter(withdrawn_at__isnull=True)
 
+    def counted(self):
+        """The incidents the rollup counts: active and not linked to another report."""
+        return self.filter(withdrawn_at__isnull=True, duplicate_of__isnull=True)
+
 
 class Incident(models.Model):
     """One reported occurrence, about a place and a situation, never a person."""
@@ -224,6 +228,16 @@ class Incident(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
     withdrawn_at = models.DateTimeField(_("återkallad"), null=True, blank=True)
     withdrawn_reason = models.TextField(_("skäl till återkallelse"), blank=True)
+    # A police feed event linked to a partner's report of the same occurrence: it stays
+    # readable but stops counting (the rollup skips it), so combined totals count it once.
+    duplicate_of = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="duplicates",
+        verbose_name=_("samma händelse som"),
+    )
 
     objects = IncidentQuerySet.as_manager()
 

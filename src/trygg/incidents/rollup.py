@@ -28,8 +28,9 @@ KEY_FIELDS = (
 
 
 def key_of(incident):
-    """The rollup key of an incident as it is now (None when it does not count)."""
-    if incident.withdrawn_at is not None:
+    """The rollup key of an incident as it is now (None when it does not count: withdrawn,
+    or a police event linked to a partner's report of the same occurrence)."""
+    if incident.withdrawn_at is not None or incident.duplicate_of_id is not None:
         return None
     return (
         incident.partnership_id,
@@ -89,7 +90,7 @@ def place_class_expression():
 
 def direct_counts(partnership_ids=None):
     """Counts straight from the incidents, keyed like the rollup (for rebuilds and checks)."""
-    incidents = Incident.objects.filter(withdrawn_at__isnull=True)
+    incidents = Incident.objects.counted()
     if partnership_ids is not None:
         incidents = incidents.filter(partnership_id__in=partnership_ids)
     rows = (

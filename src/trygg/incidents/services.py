@@ -514,13 +514,22 @@ def withdraw_incident(*, actor, incident, reason, request=None, now=None):
         changes={"withdrawn": [False, True]},
         reason=incident.withdrawn_reason,
     )
-    rollup.apply(rollup.change(before_key, None))
+    deltas = rollup.change(before_key, None)
+    # Police events linked to this report as the same occurrence count again.
+    relinked = []
+    for duplicate in incident.duplicates.select_for_update():
+        duplicate.duplicate_of = None
+        duplicate.save(update_fields=["duplicate_of", "updated_at"])
+        deltas.update(rollup.change(None, rollup.key_of(duplicate)))
+        relinked.append(duplicate.pk)
+    rollup.apply(deltas)
     record(
         "incident.withdraw",
         actor=actor,
         partnership=incident.partnership,
         obj=incident,
         request=request,
+        data={"unlinked_police_events": relinked} if relinked else None,
     )
     return incident
 

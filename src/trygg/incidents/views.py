@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy
 
 from trygg.audit.services import record
 from trygg.core.forms import add_service_errors
+from trygg.feeds import views as feeds_views
 from trygg.geo.models import Area
 
 from . import export, filters, services, triage
@@ -165,12 +166,56 @@ def _map_window(form):
     return start, end, "", defaulted
 
 
+def _police_by_area(selection, start, end, *, positions=True):
+    """The police's published events in the selection and window, counted per area
+    (withdrawn ones and ones linked to a partner's report left out): never points, as
+    their place is known no better than an area. A list of {area, count, lat, lon,
+    unknown}, the most first; the municipality (position unknown) last and without a
+    position. ``lat``/``lon`` is a point inside the area (its representative point)."""
+    from django.db.models import Count
+    from shapely.geometry import shape
+
+    from .models import Source
+
+    counts = dict(
+        selection.incidents.filter(source=Source.POLICE_FEED, occurred_date__range=(start, end))
+        .counted()
+        .order_by()
+        .values_list("area_id")
+        .annotate(n=Count("pk"))
+    )
+    if not counts:
+        return []
+    fields = ("pk", "name", "kind", "geometry") if positions else ("pk", "name", "kind")
+    rows = []
+    for area in Area.objects.filter(pk__in=counts).only(*fields):
+        unknown = area.kind == Area.Kind.MUNICIPALITY
+        lat = lon = None
+        if positions and not unknown and area.geometry:
+            point = shape(area.geometry).representative_point()
+            lat, lon = round(point.y, 6), round(point.x, 6)
+        rows.append(
+            {
+                "area": _("Position okänd (hela kommunen)") if unknown else area.name,
+                "count": counts[area.pk],
+                "lat": lat,
+                "lon": lon,
+                "unknown": unknown,
+            }
+        )
+    rows.sort(key=lambda r: (r["unknown"], -r["count"], r["area"].casefold()))
+    return rows
+
+
 def incident_map(request):
     selection = filters.select(request)
     start, end, window_error, defaulted = _map_window(selection.form)
     geojson_url = reverse("incidents:map_geojson")
     if selection.query:
         geojson_url += "?" + selection.query
+    police_by_area = None  # no table when the map shows an error instead
+    if not window_error and not selection.form.errors:
+        police_by_area = _police_by_area(selection, start, end, positions=False)
     return render(
         request,
         "incidents/map.html",
@@ -189,13 +234,16 @@ def incident_map(request):
             "sort": selection.sort,
             "tile_url": settings.MAP_TILE_URL,
             "tile_attribution": settings.MAP_TILE_ATTRIBUTION,
+            "police_by_area": police_by_area,
         },
     )
 
 
 def incident_map_geojson(request):
     """The selection's points as GeoJSON: visible incidents with a point, at most 17
-    weeks and ``MAP_MAX_POINTS`` points (the newest first)."""
+    weeks and ``MAP_MAX_POINTS`` points (the newest first); and, under
+    ``police_by_area``, the police's published events of the same selection as counts
+    per area (they have no point)."""
     selection = filters.select(request)
     start, end, window_error, _defaulted = _map_window(selection.form)
     if window_error or selection.form.errors:
@@ -233,6 +281,10 @@ def incident_map_geojson(request):
             "truncated": truncated,
             "start": start.isoformat(),
             "end": end.isoformat(),
+            "police_by_area": [
+                {key: row[key] for key in ("area", "count", "lat", "lon")}
+                for row in _police_by_area(selection, start, end)
+            ],
         }
     )
 
@@ -383,6 +435,7 @@ def _detail_context(request, incident, **extra):
         "answer_form": extra.pop("answer_form", None) or AnswerForm(auto_id="answer-%s"),
         "question_form": extra.pop("question_form", None) or QuestionForm(auto_id="question-%s"),
     }
+    context.update(feeds_views.detail_context(request, incident, extra.pop("link_form", None)))
     context.update(extra)
     return context
 
@@ -410,6 +463,13 @@ def incident_detail(request, pk):
         request=request,
     )
     return render(request, "incidents/detail.html", _detail_context(request, incident))
+
+
+def incident_detail_with(request, incident, *, status=200, **forms):
+    """The incident page again with a form of another view bound (its errors shown)."""
+    return render(
+        request, "incidents/detail.html", _detail_context(request, incident, **forms), status=status
+    )
 
 
 def answer(request, pk):

@@ -257,6 +257,7 @@ def _incident_layers(partnership, period, rows):
             occurred_date__gte=window_start,
             occurred_date__lte=end,
             withdrawn_at__isnull=True,
+            duplicate_of__isnull=True,
         )
         .order_by()
         .values_list(*Located._fields)

@@ -285,6 +285,56 @@ IMPORT_JOB_404 = row(
 )
 NO_JOB = {"pk": 999999}
 
+# The police's published events: the page for coordinators, analysts and partnership
+# admins (Q's coordinator sees Q's own); the mapping and place names are edited by
+# coordinators and partnership admins, links made by coordinators and analysts. The
+# edits are POST only (405 on GET); a police event that does not exist is 404.
+FEEDS_OVERVIEW = row(
+    LOGIN,
+    reporter=DENIED,
+    coordinator=200,
+    analyst=200,
+    org_admin=DENIED,
+    partnership_admin=200,
+    viewer=DENIED,
+    auditor=DENIED,
+    case_worker=DENIED,
+    unit_reporter=DENIED,
+    other_org_reporter=DENIED,
+    other_partnership_coordinator=200,
+    no_role=DENIED,
+)
+FEEDS_EDIT_405 = row(
+    LOGIN,
+    reporter=DENIED,
+    coordinator=405,
+    analyst=DENIED,
+    org_admin=DENIED,
+    partnership_admin=405,
+    viewer=DENIED,
+    auditor=DENIED,
+    case_worker=DENIED,
+    unit_reporter=DENIED,
+    other_org_reporter=DENIED,
+    other_partnership_coordinator=405,
+    no_role=DENIED,
+)
+FEEDS_LINK_NO_EVENT = row(
+    LOGIN,
+    reporter=DENIED,
+    coordinator=404,
+    analyst=404,
+    org_admin=DENIED,
+    partnership_admin=DENIED,
+    viewer=DENIED,
+    auditor=DENIED,
+    case_worker=DENIED,
+    unit_reporter=DENIED,
+    other_org_reporter=DENIED,
+    other_partnership_coordinator=404,
+    no_role=DENIED,
+)
+
 # url name -> (kwargs for reverse, expected outcomes for GET)
 EXPECTED = {
     # Our pages
@@ -325,6 +375,12 @@ EXPECTED = {
     "incidents:review": (MARKER, INCIDENT_POST_ONLY_COORDINATOR),
     "incidents:ask": (MARKER, INCIDENT_POST_ONLY_COORDINATOR),
     "incidents:clear_follow_up": (MARKER, INCIDENT_POST_ONLY_COORDINATOR),
+    "feeds:overview": ({}, FEEDS_OVERVIEW),
+    "feeds:mapping": ({}, FEEDS_EDIT_405),
+    "feeds:place_add": ({}, FEEDS_EDIT_405),
+    "feeds:place_remove": ({"pk": 999999}, FEEDS_EDIT_405),
+    "feeds:link": ({"pk": 999999}, FEEDS_LINK_NO_EVENT),
+    "feeds:unlink": ({"pk": 999999}, FEEDS_LINK_NO_EVENT),
     # Partner API: a session is no credential there; without a bearer token the API
     # answers 401 to everyone (405 first for a method it does not serve).
     "api:incident_list": ({}, everyone(401)),

@@ -110,7 +110,7 @@ def test_coordinator_logs_in_through_the_form_and_lands_on_the_start_page(
     expect(page.locator("header")).to_contain_text("Samverkan P")
     expect(page.locator("header")).to_contain_text("trygghetssamordnare")
     nav = page.get_by_role("navigation", name="Huvudmeny")
-    expect(nav.get_by_role("link", name="Händelser")).to_be_visible()
+    expect(nav.get_by_role("link", name="Händelser", exact=True)).to_be_visible()
     expect(nav.get_by_role("link", name="Start")).to_have_attribute("aria-current", "page")
 
 
@@ -213,7 +213,7 @@ def test_viewer_does_not_see_the_incidents_link(browser_world, new_page):
     log_in(page, "viewer@a.example")
     nav = page.get_by_role("navigation", name="Huvudmeny")
     expect(nav.get_by_role("link", name="Karta")).to_be_visible()
-    expect(nav.get_by_role("link", name="Händelser")).to_have_count(0)
+    expect(nav.get_by_role("link", name="Händelser", exact=True)).to_have_count(0)
     expect(page.locator("main")).not_to_contain_text("Alla händelser")
 
 

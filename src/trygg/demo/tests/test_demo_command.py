@@ -6,7 +6,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from trygg.demo import services
-from trygg.incidents.models import Incident
+from trygg.incidents.models import Incident, Source
 
 pytestmark = pytest.mark.django_db
 
@@ -26,7 +26,10 @@ def test_prints_progress_summary_and_logins():
     for email in services.demo_emails():
         assert email in out
     assert "samordnare@demo.trygg.local" in out and "coordinator" in out
-    assert f"{Incident.objects.count():,}".replace(",", "\u00a0") in out
+    generated = Incident.objects.exclude(source=Source.POLICE_FEED).count()
+    assert f"{generated:,}".replace(",", "\u00a0") in out
+    police = Incident.objects.filter(source=Source.POLICE_FEED).count()
+    assert f"av polisens publicerade händelser lästes in ({police} räknas" in out
 
 
 def test_refuses_a_non_empty_database_without_reset(world):

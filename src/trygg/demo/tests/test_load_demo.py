@@ -13,7 +13,7 @@ from trygg.audit.services import verify_all
 from trygg.core.models import Membership, Organisation, Partnership, Role
 from trygg.demo import services, sigtuna
 from trygg.geo.models import Area, FocusArea
-from trygg.incidents.models import Incident
+from trygg.incidents.models import Incident, Source
 
 pytestmark = pytest.mark.django_db
 
@@ -87,7 +87,11 @@ def test_areas_districts_and_focus_areas_are_loaded(demo):
 
 def test_incidents_lie_in_the_municipality_with_a_leaf_area(demo):
     p = Partnership.objects.get()
-    incidents = Incident.objects.filter(partnership=p).select_related("area")
+    incidents = (
+        Incident.objects.filter(partnership=p)
+        .exclude(source=Source.POLICE_FEED)
+        .select_related("area")
+    )
     assert incidents.count() == demo.incidents == sum(demo.by_year.values()) > 100
     geometries = {a.pk: shape(a.geometry) for a in Area.objects.filter(partnership=p)}
     root = Area.objects.get(partnership=p, kind=Area.Kind.MUNICIPALITY)
@@ -187,3 +191,17 @@ def test_the_demo_fills_the_rollup_exactly(db):
     load_demo(scale=0.05, years=1)
     stored = rollup.stored_counts()
     assert stored and stored == rollup.direct_counts()
+
+
+def test_the_demo_has_the_real_police_events_up_to_its_last_day(demo):
+    from trygg.feeds.models import PoliceEvent, TypeMapping
+
+    p = Partnership.objects.get()
+    events = PoliceEvent.objects.filter(partnership=p)
+    assert events.count() == demo.police_events > 300
+    assert not events.filter(published_at__date__gt=TODAY).exists()
+    police = Incident.objects.filter(partnership=p, source=Source.POLICE_FEED)
+    assert police.count() == demo.police_incidents > 100
+    assert not police.filter(lat__isnull=False).exists()
+    assert police.filter(area__kind=Area.Kind.REGSO).exists()
+    assert TypeMapping.objects.filter(partnership=p, ignored=False).exists()

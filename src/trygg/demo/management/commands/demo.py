@@ -81,6 +81,14 @@ class Command(BaseCommand):
                 _("%(n)s händelser låg utanför områdena och fick ingen punkt.")
                 % {"n": n(result.outside)}
             )
+        if result.police_events:
+            w(
+                _(
+                    "%(n)s av polisens publicerade händelser lästes in (%(counted)s räknas; "
+                    "resten har typer som ännu inte är kopplade)."
+                )
+                % {"n": n(result.police_events), "counted": n(result.police_incidents)}
+            )
         w("")
         w(_("Händelser per år:"))
         for year, count in result.by_year.items():

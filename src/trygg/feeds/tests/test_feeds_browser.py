@@ -59,7 +59,9 @@ def test_the_coordinator_maps_a_type_and_adds_a_place_name(feed_world_tx, new_pa
     expect(page.locator(".error-summary")).to_be_visible()
     assert_no_serious_axe_violations(page, "feeds overview with errors")
     page.get_by_role("textbox", name="Ortnamn", exact=True).fill("Holmboda")
-    page.get_by_role("combobox", name="Område", exact=True).select_option(label="Rosersberg (RegSO-område)")
+    page.get_by_role("combobox", name="Område", exact=True).select_option(
+        label="Rosersberg (RegSO-område)"
+    )
     page.get_by_role("button", name="Lägg till").click()
     expect(page.locator(".messages")).to_contain_text("Ortnamnet är sparat; 1 händelse")
     assert_console_clean(page, "feeds overview")
@@ -69,9 +71,15 @@ def test_the_analyst_links_a_police_event_to_a_report(feed_world_tx, new_page): 
     world = feed_world_tx
     police = Incident.objects.filter(partnership=world.p, source=Source.POLICE_FEED).first()
     report = Incident.objects.create(
-        partnership=world.p, organisation=world.org_a, reported_by=world.users["reporter"],
-        source=Source.MANUAL, category=police.category, occurred_date=police.occurred_date,
-        reported_at=police.reported_at, area=police.area, label=Label.GREEN,
+        partnership=world.p,
+        organisation=world.org_a,
+        reported_by=world.users["reporter"],
+        source=Source.MANUAL,
+        category=police.category,
+        occurred_date=police.occurred_date,
+        reported_at=police.reported_at,
+        area=police.area,
+        label=Label.GREEN,
     )
     rollup.apply(rollup.change(None, rollup.key_of(report)))
     page = new_page(DESKTOP)

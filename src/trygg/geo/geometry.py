@@ -13,6 +13,7 @@ import json
 import re
 import sqlite3
 import struct
+import threading
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -450,15 +451,32 @@ def polygon_problem(geometry):
 class AreaIndex:
     """Locates points in a set of areas, one point or many at a time.
 
-    Built from ``[(key, geojson_geometry)]``. A point on a border shared by several areas
-    goes to the one given first, so the answer is deterministic.
+    Built from ``[(key, geojson_geometry)]``. A point on an area's border counts as in
+    the area (``intersects``); a point on a border shared by several areas goes to the
+    one given first, so the answer is deterministic.
+
+    The areas are prepared once (``shapely.prepare``) and tested with
+    ``shapely.intersects_xy`` on the points inside each area's bounding box, so no point
+    geometries are built (100,000 clustered points in Sigtuna's 24 RegSO areas: 0.03 s; an
+    ``STRtree`` query with the ``intersects`` predicate took 1.6 s, because it prepares
+    the points, not the polygons).
     """
 
     def __init__(self, items):
         items = list(items)
         self.keys = [key for key, _ in items]
         self._geometries = np.array([from_geojson(g) for _, g in items], dtype=object)
-        self._tree = shapely.STRtree(self._geometries)
+        # (minx, miny, maxx, maxy) per area
+        self._bounds = shapely.bounds(self._geometries).reshape(len(items), 4)
+        shapely.prepare(self._geometries)
+        # Prepared geometries build their point locator on first use, and GEOS does not
+        # promise that prepared geometries are thread-safe (libgeos/geos#825): build the
+        # locators here, and let one thread at a time use them.
+        for geometry, (minx, miny, _maxx, _maxy) in zip(
+            self._geometries, self._bounds, strict=True
+        ):
+            shapely.intersects_xy(geometry, minx, miny)
+        self._lock = threading.Lock()
         # Keys by geometry index; the extra last slot (None) stands for "no area".
         self._key_array = np.empty(len(items) + 1, dtype=object)
         self._key_array[: len(items)] = self.keys
@@ -472,12 +490,41 @@ class AreaIndex:
         lats = np.asarray(lats, dtype=float).ravel()
         if lons.shape != lats.shape:
             raise ValueError("lons and lats must have the same length")
-        first = np.full(len(lons), len(self.keys), dtype=np.intp)
-        if len(lons) and len(self.keys):
-            points = shapely.points(lons, lats)
-            point_index, area_index = self._tree.query(points, predicate="intersects")
-            np.minimum.at(first, point_index, area_index)
+        nothing = len(self.keys)
+        first = np.full(len(lons), nothing, dtype=np.intp)
+        if not (len(lons) and len(self.keys)):
+            return self._key_array[first]
+        # Points sorted by longitude (NaN last): each area's candidates are one slice.
+        order = np.argsort(lons, kind="stable")
+        sorted_lons = lons[order]
+        with self._lock:
+            for i, (geometry, (minx, miny, maxx, maxy)) in enumerate(
+                zip(self._geometries, self._bounds, strict=True)
+            ):
+                start = np.searchsorted(sorted_lons, minx, side="left")
+                stop = np.searchsorted(sorted_lons, maxx, side="right")
+                if start >= stop:
+                    continue
+                candidates = order[start:stop]
+                # in the bounding box (NaN compares False) and not in an earlier area
+                y = lats[candidates]
+                candidates = candidates[(y >= miny) & (y <= maxy) & (first[candidates] == nothing)]
+                if len(candidates):
+                    hit = shapely.intersects_xy(geometry, lons[candidates], lats[candidates])
+                    first[candidates[hit]] = i
         return self._key_array[first]
 
     def assign_one(self, lon, lat):
-        return self.assign([lon], [lat])[0]
+        """The key of the area containing one point (None outside every area, or NaN)."""
+        point = np.asarray([lon, lat], dtype=float).ravel()  # None becomes NaN, as in assign
+        if point.shape != (2,):
+            return self.assign([lon], [lat])[0]
+        lon, lat = point
+        b = self._bounds
+        # candidates by bounding box, in index order (NaN compares False)
+        inside = (b[:, 0] <= lon) & (lon <= b[:, 2]) & (b[:, 1] <= lat) & (lat <= b[:, 3])
+        with self._lock:
+            for i in np.flatnonzero(inside):
+                if shapely.intersects_xy(self._geometries[i], lon, lat):
+                    return self.keys[i]
+        return None

@@ -27,7 +27,7 @@ from types import SimpleNamespace
 
 import numpy as np
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -447,6 +447,15 @@ def _diff(old_values, wanted):
     return diff
 
 
+def lookup_batch_size():
+    """External ids looked up per query. SQLite answers from the unique index whatever the
+    size; PostgreSQL often reads all of the organisation's incidents once per query (it
+    estimates that cheaper than 2,000 index probes, or has no statistics yet after a large
+    import), so it gets fewer, larger queries: a re-import of 100,000 rows then makes 10
+    passes instead of 50."""
+    return 10_000 if connection.vendor == "postgresql" else 2000
+
+
 def _match_existing(result, unique, *, partnership, organisation, source):
     """Split the file's distinct rows into (rows to create, [(row, locked incident, diff)]
     to update, ids of unchanged incidents); a row naming a withdrawn incident is a problem
@@ -458,21 +467,21 @@ def _match_existing(result, unique, *, partnership, organisation, source):
     while an update still works on the row as it is under the lock."""
     columns = ("id", "external_id", "withdrawn_at", *UPDATABLE)
     ids = [c["external_id"] for c in unique]
+    # .exclude(external_id="") repeats the unique index's condition and .order_by() drops
+    # the default ordering, so that the (partial) unique index is used for the lookup
+    # (SQLite otherwise scans the organisation's incidents by date)
+    with_ids = (
+        Incident.objects.filter(partnership=partnership, organisation=organisation, source=source)
+        .exclude(external_id="")
+        .order_by()
+    )
+    batch = lookup_batch_size()
+    if len(ids) > batch and not with_ids.exists():
+        ids = []  # a first import: nothing to look up (saves 0.3-1 s per 100,000 rows)
     existing = {}
-    for start in range(0, len(ids), 2000):
-        # .exclude(external_id="") repeats the unique index's condition and .order_by()
-        # drops the default ordering, so that the (partial) unique index is used for the
-        # lookup (SQLite otherwise scans the organisation's incidents by date)
-        for values in (
-            Incident.objects.filter(
-                partnership=partnership,
-                organisation=organisation,
-                source=source,
-                external_id__in=ids[start : start + 2000],
-            )
-            .exclude(external_id="")
-            .order_by()
-            .values_list(*columns)
+    for start in range(0, len(ids), batch):
+        for values in with_ids.filter(external_id__in=ids[start : start + batch]).values_list(
+            *columns
         ):
             existing[values[1]] = dict(zip(columns, values, strict=True))
     withdrawn = _("Händelsen med id %(id)s är återkallad och importeras inte igen.")
@@ -608,8 +617,14 @@ def import_incidents(
             done += len(batch)
             if progress:
                 progress(done, total)
+        # The rollup key of each new row, read from one reused stand-in for an incident
+        # that has every field: the row's values, else the field's default (as inserted).
+        stand_in = SimpleNamespace(
+            **{f.attname: f.get_default() for f in Incident._meta.concrete_fields}
+        )
         for row in new:
-            deltas[rollup.key_of(SimpleNamespace(**row))] += 1
+            vars(stand_in).update(row)
+            deltas[rollup.key_of(stand_in)] += 1
 
         changed, revisions = [], []
         for c, incident, diff in to_update:

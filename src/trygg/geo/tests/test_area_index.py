@@ -77,6 +77,69 @@ def test_every_point_in_the_municipality_gets_an_area(sigtuna_features):
     assert all(key is not None for key in index.assign(lons, lats))
 
 
+def _first_intersecting(shapes, lon, lat):
+    """The straightforward answer: the first area whose shape intersects the point."""
+    if np.isnan(lon) or np.isnan(lat):
+        return None
+    point = shapely.Point(lon, lat)
+    return next((key for key, shape in shapes if shape.intersects(point)), None)
+
+
+def test_prepared_assignment_agrees_with_a_point_by_point_check_on_borders_and_nan(
+    sigtuna_features,
+):
+    # Overlapping areas (the first given wins), a hole, a multipolygon, and Sigtuna's
+    # RegSO areas, whose vertices all lie on borders between areas.
+    square = {
+        "type": "Polygon",
+        "coordinates": [
+            [[17.6, 59.55], [17.7, 59.55], [17.7, 59.65], [17.6, 59.65], [17.6, 59.55]]
+        ],
+    }
+    with_hole = {
+        "type": "Polygon",
+        "coordinates": [
+            [[17.65, 59.6], [17.9, 59.6], [17.9, 59.7], [17.65, 59.7], [17.65, 59.6]],
+            [[17.7, 59.62], [17.8, 59.62], [17.8, 59.68], [17.7, 59.68], [17.7, 59.62]],
+        ],
+    }
+    islands = {
+        "type": "MultiPolygon",
+        "coordinates": [
+            [[[18.1, 59.55], [18.15, 59.55], [18.15, 59.6], [18.1, 59.55]]],
+            [[[17.72, 59.63], [17.78, 59.63], [17.78, 59.67], [17.72, 59.63]]],
+        ],
+    }
+    items = [("square", square), ("with_hole", with_hole), ("islands", islands)]
+    items += [(f.code, f.geometry) for f in sigtuna_features]
+    index = AreaIndex(items)
+    shapes = [(key, shapely.geometry.shape(g)) for key, g in items]
+
+    rng = np.random.default_rng(20261126)
+    lons = list(rng.uniform(17.5, 18.25, 3_000))
+    lats = list(rng.uniform(59.5, 59.8, 3_000))
+    vertices = np.concatenate([shapely.get_coordinates(shape) for _key, shape in shapes])
+    border = vertices[rng.choice(len(vertices), 2_000, replace=False)]
+    lons += list(border[:, 0])
+    lats += list(border[:, 1])
+    # on straight edges between vertices, on the hole's edge, and on the outer corner
+    lons += [17.65, 17.6, 17.75, 17.7, 17.9, 17.6, 18.125]
+    lats += [59.6, 59.6, 59.62, 59.65, 59.7, 59.55, 59.55]
+    nan = float("nan")
+    lons += [nan, 17.65, nan, float("inf"), 17.65]
+    lats += [59.6, nan, nan, 59.6, -float("inf")]
+
+    keys = index.assign(lons, lats)
+    expected = [_first_intersecting(shapes, lon, lat) for lon, lat in zip(lons, lats, strict=True)]
+    assert list(keys) == expected
+    assert {"square", "with_hole", "islands", None} <= set(expected)
+    assert sum(1 for k in expected[3_000:5_000] if k is not None) > 1_900  # borders count
+    for i in rng.choice(len(lons), 300, replace=False):
+        assert index.assign_one(lons[i], lats[i]) == expected[i]
+    for i in range(len(lons) - 12, len(lons)):
+        assert index.assign_one(lons[i], lats[i]) == expected[i]
+
+
 def test_to_sweref():
     x, y = to_sweref([15.0, 17.8605], [60.0, 59.6276])
     assert x[0] == pytest.approx(500_000, abs=0.01)  # SWEREF 99 TM's central meridian

@@ -303,3 +303,47 @@ def test_no_alert_when_the_report_rolls_back(acute_world, django_capture_on_comm
             report(acute_world, category="VALD.SKOTT")
             raise RuntimeError("the caller fails after reporting")
     assert mail.outbox == []
+
+
+def _acute_rules_by_orm(partnership):
+    """The rules as the two ORM queries of the first version read them."""
+    rows = list(
+        AcuteCategory.objects.filter(partnership=partnership).values_list(
+            "category_id", "focus_areas_only"
+        )
+    )
+    if rows:
+        return rows
+    ids = dict(
+        Category.objects.filter(
+            partnership__isnull=True, code__in=[code for code, _only in triage.DEFAULT_ACUTE]
+        ).values_list("code", "pk")
+    )
+    return [(ids[code], only) for code, only in triage.DEFAULT_ACUTE if code in ids]
+
+
+@pytest.mark.django_db
+def test_acute_rules_read_in_one_statement(acute_world, django_assert_num_queries):
+    """The rules are read after every report: one statement, the same rules as the ORM."""
+    p = acute_world.p
+    ordinary = report(acute_world, category="ORDNING.BRAK", area=acute_world.valsta)
+    with django_assert_num_queries(1):
+        defaults = triage.acute_rules(p)
+    assert defaults == _acute_rules_by_orm(p)
+    assert [only for _id, only in defaults] == [False, True]
+    with django_assert_num_queries(1):
+        assert triage.notify_acute(ordinary) == 0
+
+    for code, only in (("NARK.FORSALJNING", True), ("ORDNING.BRAK", False)):
+        AcuteCategory.objects.create(
+            partnership=p, category=Category.objects.get(code=code), focus_areas_only=only
+        )
+    with django_assert_num_queries(1):
+        configured = triage.acute_rules(p)
+    assert sorted(configured) == sorted(_acute_rules_by_orm(p))
+    assert all(type(only) is bool for _id, only in configured)
+    # without any default category the partnership's rules still apply, and vice versa
+    Category.objects.filter(partnership__isnull=True, code="VALD.SKOTT").update(code="VALD.X")
+    assert sorted(triage.acute_rules(p)) == sorted(_acute_rules_by_orm(p))
+    AcuteCategory.objects.filter(partnership=p).delete()
+    assert triage.acute_rules(p) == _acute_rules_by_orm(p) == [defaults[1]]

@@ -5,11 +5,13 @@ Configuration errors raise :class:`ConfigError`, which the ``trygg`` command tur
 one clear sentence.
 """
 
+import datetime
 import os
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlparse
 
 from trygg.config import ConfigError
+from trygg.settings_guard import security_relaxation_error
 
 BASE_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = BASE_DIR.parent.parent
@@ -141,6 +143,7 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    "axes",
     "django_tasks",
     "django_tasks_db",
     "trygg.accounts",
@@ -152,6 +155,7 @@ INSTALLED_APPS = [
     "trygg.api",
     "trygg.situation",
     "trygg.feeds",
+    "trygg.retention",
     "trygg.demo",
 ]
 
@@ -167,8 +171,12 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "trygg.accounts.middleware.IdleTimeoutMiddleware",
     "trygg.core.middleware.CurrentPartnershipMiddleware",
+    "trygg.accounts.middleware.RequireTwoFactorMiddleware",
     "trygg.core.access.AccessTableMiddleware",
+    "trygg.accounts.middleware.ReauthenticationMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "trygg.urls"
@@ -193,13 +201,21 @@ TEMPLATES = [
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
+    # django-axes first: it refuses logins from a locked-out e-mail address and IP.
+    "trygg.accounts.backends.LockoutBackend",
     "django.contrib.auth.backends.ModelBackend",
     "allauth.account.auth_backends.AuthenticationBackend",
 ]
+# Passwords per NIST SP 800-63B: 12 to 128 characters, not a common password, no
+# composition rules (any characters, spaces too) and no forced periodic changes.
 AUTH_PASSWORD_VALIDATORS = [
     {
         "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
         "OPTIONS": {"min_length": 12},
+    },
+    {
+        "NAME": "trygg.accounts.validators.MaximumLengthValidator",
+        "OPTIONS": {"max_length": 128},
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -221,6 +237,47 @@ ACCOUNT_SESSION_REMEMBER = False
 ACCOUNT_LOGOUT_ON_GET = False
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Trygghetscenter"
+MFA_TOTP_TOLERANCE = 1  # accept the code of the neighbouring 30-second step (clock skew)
+
+# Two-step verification (TOTP, with recovery codes) is required of every user in every
+# role (trygg.accounts.middleware.RequireTwoFactorMiddleware). Only a local demo
+# (TRYGG_DEBUG=1) may switch it off; outside debug the start is refused.
+TRYGG_MFA_ENFORCED = env_bool("TRYGG_MFA_ENFORCED", True)
+_security_error = security_relaxation_error(debug=DEBUG, mfa_enforced=TRYGG_MFA_ENFORCED)
+if _security_error:
+    raise ConfigError(_security_error)
+
+# Re-authentication before sensitive actions (exports, API tokens, approving a
+# lägesbild; trygg.accounts.security.REAUTHENTICATION_URL_NAMES): a login or
+# re-authentication within the last 10 minutes, else allauth asks for the password again.
+TRYGG_REAUTH_ENFORCED = True
+ACCOUNT_REAUTHENTICATION_TIMEOUT = 10 * 60
+
+# An idle session is logged out on its next request (activity extends it).
+TRYGG_IDLE_MINUTES = env_int("TRYGG_IDLE_MINUTES", 30)
+if TRYGG_IDLE_MINUTES < 1:
+    raise ConfigError(f"TRYGG_IDLE_MINUTES must be at least 1, not {TRYGG_IDLE_MINUTES}.")
+
+# Failed logins (django-axes, state in the database, shared by every process): 5 failures
+# for one e-mail address from one IP address lock that combination for 15 minutes.
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+AXES_FAILURE_LIMIT = env_int("TRYGG_LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=env_int("TRYGG_LOGIN_LOCKOUT_MINUTES", 15))
+if AXES_FAILURE_LIMIT < 1 or AXES_COOLOFF_TIME.total_seconds() < 60:
+    raise ConfigError(
+        "TRYGG_LOGIN_FAILURE_LIMIT and TRYGG_LOGIN_LOCKOUT_MINUTES must be at least 1."
+    )
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_USERNAME_CALLABLE = "trygg.accounts.lockout.username_from"
+AXES_CLIENT_IP_CALLABLE = "trygg.audit.services.client_ip"
+AXES_CLIENT_STR_CALLABLE = "trygg.accounts.lockout.client_str"
+AXES_LOCKOUT_CALLABLE = "trygg.accounts.lockout.lockout_response"
+AXES_RESET_ON_SUCCESS = True
+AXES_DISABLE_ACCESS_LOG = True  # successful logins are in the audit log already
+AXES_VERBOSE = False
+# allauth's own throttle stays as a second layer behind axes: one IP trying many addresses
+# (10 failures a minute), and one address tried from many IPs (30 failures an hour).
+ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,30/h/key"}
 
 # Sessions and cookies: secure by default, relaxed only for plain-http local debug.
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
@@ -241,8 +298,17 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 if not DEBUG:
     SECURE_HSTS_SECONDS = env_int("TRYGG_HSTS_SECONDS", 31536000)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("TRYGG_HSTS_INCLUDE_SUBDOMAINS", True)
+    SECURE_HSTS_PRELOAD = env_bool("TRYGG_HSTS_PRELOAD", False)
     SECURE_SSL_REDIRECT = env_bool("TRYGG_SSL_REDIRECT", False)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    # Deliberate (docs/drift/installation.md): TLS ends at the reverse proxy, which
+    # redirects http to https itself (W008); joining the browsers' HSTS preload list is
+    # the operator's decision for the whole domain (W021).
+    SILENCED_SYSTEM_CHECKS = [
+        *(["security.W008"] if not SECURE_SSL_REDIRECT else []),
+        *(["security.W021"] if not SECURE_HSTS_PRELOAD else []),
+    ]
 
 # Strict Content Security Policy: no inline scripts or styles anywhere.
 MAP_TILE_URL = os.environ.get("TRYGG_MAP_TILE_URL", "")
@@ -345,6 +411,7 @@ LOGGING = {
         "django.db.backends": {"level": "WARNING"},
         # WeasyPrint logs every layout step of every PDF at INFO.
         "weasyprint": {"level": "WARNING"},
+        "axes": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
     },
 }

@@ -15,3 +15,9 @@ STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.Static
 WHITENOISE_USE_FINDERS = True
 ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+
+# Most tests log in with force_login, without TOTP or a recent authentication: the suite
+# relaxes both checks here (only this module, or DEBUG, may: trygg.settings_guard), and
+# the tests of the checks switch them on with override_settings.
+TRYGG_MFA_ENFORCED = False
+TRYGG_REAUTH_ENFORCED = False

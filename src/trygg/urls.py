@@ -19,5 +19,6 @@ urlpatterns = [
     path("polisen/", include("trygg.feeds.urls")),
     path("api/v1/", api.urls),
     path("api-nycklar/", include("trygg.api.urls")),
+    path("granskningslogg/", include("trygg.audit.urls")),
     path("", include("trygg.core.urls")),
 ]

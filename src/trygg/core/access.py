@@ -223,6 +223,16 @@ ACCESS = {
     "feeds:unlink": members(
         {Role.COORDINATOR, Role.ANALYST}, "police events via visible_to, else 404; POST only"
     ),
+    # The audit log (trygg.audit): the auditor reads the log, not the incidents (DESIGN.md
+    # §2); nobody else, so those whose actions it records do not read it themselves.
+    "audit:log": members(
+        {Role.AUDITOR},
+        "entries of the current partnership's chain only (never the system chain); "
+        "objects as text, no links; the read is audited",
+    ),
+    "audit:export_csv": members(
+        {Role.AUDITOR}, "the log page's selection of the current partnership's chain; audited"
+    ),
 }
 
 

@@ -421,6 +421,8 @@ def settings_for(partnership) -> FeedSettings:
 def download(url, *, timeout=TIMEOUT_SECONDS) -> bytes:
     """The body at ``url``; raises parsing.FeedError with a Swedish sentence on any
     network problem, an HTTP error, a non-JSON content type or a body over 20 MB."""
+    if not url.lower().startswith(("https://", "http://")):
+        raise parsing.FeedError(_("Adressen måste börja med https://."))
     request = urllib.request.Request(
         url, headers={"Accept": "application/json", "User-Agent": USER_AGENT}
     )

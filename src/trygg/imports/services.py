@@ -176,9 +176,26 @@ def write_job(job, *, only_valid, request=None):
     return job
 
 
+def _report_progress(job):
+    """A callback for ``bulk.import_incidents(check_progress=...)``: stores how many of the
+    file's rows are checked on the job, committed at once so that the status page (another
+    connection) sees it. ``job.progress == job.row_count`` while the job is running means
+    that the checking is done and the incidents are being saved."""
+    last = [-1]
+
+    def report(done, total):
+        value = job.row_count if done >= total else done * job.row_count // max(total, 1)
+        if value != last[0]:
+            last[0] = value
+            ImportJob.objects.filter(pk=job.pk).update(progress=value, updated_at=timezone.now())
+
+    return report
+
+
 def _run(job, request=None):
     job.status = ImportJob.Status.RUNNING
-    job.save(update_fields=["status", "updated_at"])
+    job.progress = 0
+    job.save(update_fields=["status", "progress", "updated_at"])
     rows, _problems = job_rows(job)
     try:
         result = bulk.import_incidents(
@@ -189,6 +206,7 @@ def _run(job, request=None):
             only_valid=job.only_valid,
             request=request,
             job_id=job.pk,
+            check_progress=_report_progress(job),
         )
     except ValidationError as exc:
         job.status = ImportJob.Status.FAILED

@@ -157,14 +157,24 @@ def check(request, pk):
 
 
 def status(request, pk):
+    """The job's result, or its progress while it runs. ``?del=framsteg`` gives only the
+    progress part of the page, which import.js fetches every other second."""
     job = _job(request, pk)
     running = job.status in (ImportJob.Status.QUEUED, ImportJob.Status.RUNNING)
+    progress = {
+        "running": running,
+        # the rows are checked first (progress counts them); then the write, one transaction
+        "saving": running and job.row_count > 0 and job.progress >= job.row_count,
+        "checked": min(job.progress, job.row_count),
+    }
+    if request.GET.get("del") == "framsteg":
+        return render(request, "imports/_progress.html", {"job": job, **progress})
     return render(
         request,
         "imports/status.html",
         {
+            **progress,
             "job": job,
-            "running": running,
             "result": job.result,
             "rejected_rows": len({p["row"] for p in job.problems}),
             "incidents_url": reverse("incidents:list"),

@@ -58,6 +58,8 @@ IMPORT_ROLES = frozenset({Role.REPORTER, Role.COORDINATOR, Role.ORG_ADMIN, Role.
 ON_BEHALF_ROLES = frozenset({Role.COORDINATOR, Role.PARTNERSHIP_ADMIN})
 IMPORT_LABELS = (Label.CLEAR, Label.GREEN, Label.AMBER, Label.AMBER_STRICT)
 BATCH_SIZE = 5000
+# Rows checked between two progress reports of ``validate_rows``.
+CHECK_CHUNK = 5000
 # Choices as sets once (an enum's ``.values`` rebuilds its list on every call).
 _BUCKETS = frozenset(("", *TimeBucket.values))
 _PLACE_TYPES = frozenset(("", *PlaceType.values))
@@ -209,12 +211,19 @@ _AREA_PREF = {
 }
 
 
-def validate_rows(*, partnership, organisation, rows, now=None):
+def validate_rows(*, partnership, organisation, rows, now=None, progress=None, chunk_size=None):
     """Check every row; returns (cleaned rows as dicts of model values, problems).
 
     A cleaned row keeps ``row_number`` and has the model's field values (``category``,
-    ``area_id``...) and its ``external_id`` (given, or the fingerprint)."""
+    ``area_id``...) and its ``external_id`` (given, or the fingerprint).
+
+    The rows are checked in chunks of ``chunk_size`` (default ``CHECK_CHUNK``); after each
+    chunk ``progress(rows checked, all rows)`` is called, if given (the import page shows
+    it). The result does not depend on the chunk size."""
     now = now or timezone.now()
+    chunk_size = chunk_size or CHECK_CHUNK
+    rows = rows if isinstance(rows, list | tuple) else list(rows)
+    total = len(rows)
     tz = timezone.get_current_timezone()
     today = timezone.localdate(now, tz)
     categories = _Categories(partnership)
@@ -223,7 +232,35 @@ def validate_rows(*, partnership, organisation, rows, now=None):
     areas = _Areas(partnership)
     problems = []
     cleaned = []
-    points = []  # (index in cleaned, lon, lat)
+    points = []  # (index in cleaned, lon, lat) of the current chunk
+    place_problems = []  # points outside the municipality, listed after the others
+    index = None
+
+    def locate(points):
+        """Give the chunk's points their leaf area (vectorised), or a problem."""
+        nonlocal index
+        if not points:
+            return
+        if index is None:
+            index = leaf_area_index(partnership)
+        lons = np.array([p[1] for p in points])
+        lats = np.array([p[2] for p in points])
+        keys = index.assign(lons, lats) if len(index) else [None] * len(points)
+        for (i, lon, lat), key in zip(points, keys, strict=True):
+            if key is None:
+                c = cleaned[i]
+                place_problems.append(
+                    RowProblem(
+                        c["row_number"],
+                        "x",
+                        _("Platsen (%(lat).5f, %(lon).5f) ligger utanför %(municipality)s kommun.")
+                        % {"lat": lat, "lon": lon, "municipality": partnership.municipality_name},
+                    )
+                )
+                c["ok"] = False
+            else:
+                cleaned[i]["area_id"] = int(key)
+
     for raw in rows:
         n = raw.get("row_number", 0)
         row_problems = []
@@ -369,26 +406,12 @@ def validate_rows(*, partnership, organisation, rows, now=None):
         problems.extend(row_problems)
         c["ok"] = not row_problems
         cleaned.append(c)
-
-    if points:
-        index = leaf_area_index(partnership)
-        lons = np.array([p[1] for p in points])
-        lats = np.array([p[2] for p in points])
-        keys = index.assign(lons, lats) if len(index) else [None] * len(points)
-        for (i, lon, lat), key in zip(points, keys, strict=True):
-            if key is None:
-                c = cleaned[i]
-                problems.append(
-                    RowProblem(
-                        c["row_number"],
-                        "x",
-                        _("Platsen (%(lat).5f, %(lon).5f) ligger utanför %(municipality)s kommun.")
-                        % {"lat": lat, "lon": lon, "municipality": partnership.municipality_name},
-                    )
-                )
-                c["ok"] = False
-            else:
-                cleaned[i]["area_id"] = int(key)
+        if len(cleaned) % chunk_size == 0 or len(cleaned) == total:
+            locate(points)
+            points = []
+            if progress:
+                progress(len(cleaned), total)
+    problems.extend(place_problems)
 
     for c in cleaned:
         if c["ok"] and not c["external_id"]:
@@ -539,6 +562,7 @@ def import_incidents(
     now=None,
     job_id=None,
     progress=None,
+    check_progress=None,
 ):
     """Import ``rows`` (dicts) for ``organisation``; returns a :class:`BulkResult`.
 
@@ -552,6 +576,10 @@ def import_incidents(
     If any row has a problem and ``only_valid`` is false, nothing is written and the
     result lists every problem. With ``only_valid`` the valid rows are written and the
     others listed in ``rejected_rows``.
+
+    ``check_progress(rows checked, all rows)`` is called while the rows are checked, before
+    the write's transaction begins (so what it records is visible to others);
+    ``progress(rows written, rows to write)`` during the write, inside the transaction.
     """
     now = now or timezone.now()
     check_importer(actor, partnership, organisation)
@@ -561,7 +589,11 @@ def import_incidents(
     if not rows:
         raise ValidationError(_("Det finns inga rader att importera."))
     cleaned, problems = validate_rows(
-        partnership=partnership, organisation=organisation, rows=rows, now=now
+        partnership=partnership,
+        organisation=organisation,
+        rows=rows,
+        now=now,
+        progress=check_progress,
     )
     result = BulkResult(problems=problems)
     result.rejected_rows = sorted({p.row_number for p in problems})

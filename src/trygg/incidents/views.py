@@ -545,9 +545,42 @@ YES_NO_UNKNOWN = [
 ]
 
 
+# Where each key of ``correct_incident``'s ValidationError is shown in the correction form
+# (the point has no visible field of its own: its errors go to the area, under the map).
+CORRECTION_SERVICE_FIELD = {
+    "lat": "area",
+    "lon": "area",
+    "occurred_from": "occurred_time",
+    "occurred_to": "occurred_time",
+}
+
+
 class CorrectionForm(forms.Form):
+    """The correction form: the report form's fields that ``services.CORRECTABLE`` allows,
+    with the same map (report.js: a tap or a drag sets the hidden lat/lon) and the same
+    exact time, or a date with a time of day when the time is unknown."""
+
     category = forms.ChoiceField(label=gettext_lazy("Händelsetyp"))
-    area = forms.ChoiceField(label=gettext_lazy("Område"), required=False)
+    lat = forms.FloatField(
+        label=gettext_lazy("Plats"),
+        required=False,
+        widget=forms.HiddenInput(attrs={"data-lat": ""}),
+        error_messages={"invalid": gettext_lazy("Platsens koordinater är ogiltiga.")},
+    )
+    lon = forms.FloatField(
+        label=gettext_lazy("Plats"),
+        required=False,
+        widget=forms.HiddenInput(attrs={"data-lon": ""}),
+        error_messages={"invalid": gettext_lazy("Platsens koordinater är ogiltiga.")},
+    )
+    area = forms.ChoiceField(
+        label=gettext_lazy("Område"),
+        required=False,
+        help_text=gettext_lazy(
+            "Välj ett område om du inte pekar ut platsen på kartan. En plats på kartan "
+            "går före området."
+        ),
+    )
     place_type = forms.ChoiceField(
         label=gettext_lazy("Platstyp"),
         required=False,
@@ -555,16 +588,39 @@ class CorrectionForm(forms.Form):
     )
     occurred_date = forms.DateField(
         label=gettext_lazy("Datum"),
-        widget=forms.DateInput(attrs={"type": "date", "class": "input"}, format="%Y-%m-%d"),
+        widget=forms.DateInput(
+            attrs={"type": "date", "class": "input input--date"}, format="%Y-%m-%d"
+        ),
+        input_formats=["%Y-%m-%d"],
         error_messages={
             "required": gettext_lazy("Ange när händelsen inträffade."),
             "invalid": gettext_lazy("Ange datumet som ÅÅÅÅ-MM-DD."),
         },
     )
-    time_bucket = forms.ChoiceField(
-        label=gettext_lazy("Tid på dygnet"),
+    occurred_time = forms.TimeField(
+        label=gettext_lazy("Klockslag"),
         required=False,
-        choices=[("", gettext_lazy("Exakt klockslag finns")), *TimeBucket.choices],
+        error_messages={
+            "invalid": gettext_lazy("Ange klockslaget som timmar och minuter, till exempel 21:30."),
+        },
+        widget=forms.TimeInput(
+            attrs={"type": "time", "class": "input input--time"}, format="%H:%M"
+        ),
+        input_formats=["%H:%M", "%H:%M:%S", "%H.%M"],
+    )
+    time_unknown = forms.BooleanField(
+        label=gettext_lazy("Jag vet inte exakt när"),
+        required=False,
+        widget=forms.CheckboxInput(attrs={"class": "checkbox__input", "data-time-unknown": ""}),
+    )
+    time_bucket = forms.ChoiceField(
+        label=gettext_lazy("Ungefär när på dygnet?"),
+        required=False,
+        choices=TimeBucket.choices,
+        error_messages={
+            "invalid_choice": gettext_lazy("Välj ungefär när på dygnet händelsen inträffade.")
+        },
+        widget=forms.RadioSelect(attrs={"class": "radios__input"}),
     )
     description = forms.CharField(
         label=gettext_lazy("Beskrivning"),
@@ -619,33 +675,34 @@ class CorrectionForm(forms.Form):
         )
         self.fields["label"].choices = labels
         if incident.lat is not None:
-            self.fields["area"].disabled = True
             self.fields["area"].help_text = _(
-                "Området bestäms av platsen som pekades ut på kartan."
-            )
-        if incident.occurred_from is not None:
-            self.fields["occurred_date"].help_text = _(
-                "Ändrar du datumet tas klockslaget bort; välj då tid på dygnet."
+                "Området bestäms av platsen på kartan. Väljer du ett annat område här tas "
+                "platsen bort."
             )
         for name in (
             "category",
             "area",
             "place_type",
-            "time_bucket",
             "age_group",
             "police_notified",
             "label",
         ):
             self.fields[name].widget.attrs["class"] = "select"
+        self.fields["area"].widget.attrs["data-area-select"] = ""
         self.fields["category"].error_messages["required"] = _("Välj en händelsetyp.")
 
     @staticmethod
     def initial_for(incident):
+        local = timezone.localtime(incident.occurred_from) if incident.occurred_from else None
         return {
             "category": str(incident.category_id),
+            "lat": incident.lat,
+            "lon": incident.lon,
             "area": str(incident.area_id),
             "place_type": incident.place_type,
             "occurred_date": incident.occurred_date,
+            "occurred_time": local.time().replace(second=0, microsecond=0) if local else None,
+            "time_unknown": local is None,
             "time_bucket": incident.time_bucket,
             "description": incident.description,
             "people_count": incident.people_count,
@@ -656,15 +713,37 @@ class CorrectionForm(forms.Form):
             "label": incident.label,
         }
 
+    def clean(self):
+        data = super().clean()
+        if data.get("time_unknown"):
+            if not data.get("time_bucket") and not self.errors.get("time_bucket"):
+                self.add_error("time_bucket", _("Välj ungefär när på dygnet händelsen inträffade."))
+        elif data.get("occurred_time") is None and not self.errors.get("occurred_time"):
+            self.add_error(
+                "occurred_time", _("Ange klockslaget, eller kryssa i att du inte vet exakt när.")
+            )
+        return data
+
+    # Fields compared one by one in changes(); the place and the time are compared whole.
+    _PLAIN = (
+        "category",
+        "place_type",
+        "description",
+        "people_count",
+        "age_group",
+        "police_notified",
+        "police_reference",
+        "needs_follow_up",
+        "label",
+    )
+
     def changes(self):
         """Only the fields the user changed, as values for ``correct_incident``."""
         initial = self.initial_for(self.incident)
         data = self.cleaned_data
         changes = {}
-        for name, before in initial.items():
-            if name == "area" and self.fields["area"].disabled:
-                continue
-            after = data.get(name)
+        for name in self._PLAIN:
+            before, after = initial[name], data.get(name)
             if name == "description":
                 after, before = (after or "").strip(), (before or "").strip()
             if after in (None, "") and before in (None, ""):
@@ -673,12 +752,64 @@ class CorrectionForm(forms.Form):
                 continue
             if name == "category":
                 after = Category.objects.get(pk=int(after))
-            elif name == "area":
-                after = Area.objects.filter(pk=int(after or 0)).first()
             elif name == "police_notified":
                 after = {"": None, "ja": True, "nej": False}[after]
             changes[name] = after
+        changes.update(self._place_changes())
+        changes.update(self._time_changes())
         return changes
+
+    def _place_changes(self):
+        """A moved (or removed) point decides; else a different area replaces the point."""
+        incident, data = self.incident, self.cleaned_data
+        lat, lon = data.get("lat"), data.get("lon")
+        area_pk = data.get("area") or ""
+        area_changed = bool(area_pk) and area_pk != str(incident.area_id)
+
+        def area():
+            return Area.objects.filter(pk=int(area_pk or 0)).first()
+
+        if (lat, lon) != (incident.lat, incident.lon):
+            if lat is None and lon is None:
+                return {"lat": None, "lon": None, "area": area() or incident.area}
+            return {"lat": lat, "lon": lon}
+        if area_changed:
+            return {"lat": None, "lon": None, "area": area()}
+        return {}
+
+    def _time_changes(self):
+        """An exact start time (to the minute), or a date with a time of day."""
+        incident, data = self.incident, self.cleaned_data
+        date = data["occurred_date"]
+        if data.get("time_unknown"):
+            bucket = data.get("time_bucket") or ""
+            if (
+                incident.occurred_from is None
+                and date == incident.occurred_date
+                and bucket == incident.time_bucket
+            ):
+                return {}
+            return {"occurred_from": None, "occurred_date": date, "time_bucket": bucket}
+        wanted = timezone.make_aware(
+            datetime.datetime.combine(date, data["occurred_time"]),
+            timezone.get_current_timezone(),
+        )
+        if incident.occurred_from is not None:
+            before = timezone.localtime(incident.occurred_from).replace(second=0, microsecond=0)
+            if before == wanted:
+                return {}
+        return {"occurred_from": wanted}
+
+    def add_service_errors(self, exc):
+        """Show ``correct_incident``'s ValidationError next to the fields it concerns."""
+        if not hasattr(exc, "error_dict"):
+            self.add_error(None, exc.messages)
+            return
+        for key, errors in exc.message_dict.items():
+            field = CORRECTION_SERVICE_FIELD.get(key, key)
+            if field == "occurred_time" and self.cleaned_data.get("time_unknown"):
+                field = "occurred_date"
+            self.add_error(field if field in self.fields else None, errors)
 
 
 def incident_edit(request, pk):
@@ -706,7 +837,7 @@ def incident_edit(request, pk):
                         request=request,
                     )
                 except ValidationError as exc:
-                    add_service_errors(form, exc)
+                    form.add_service_errors(exc)
                 else:
                     messages.success(request, _("Rapporten är ändrad."))
                     return redirect("incidents:detail", pk=incident.pk)
@@ -716,8 +847,24 @@ def incident_edit(request, pk):
         )
     status = 400 if form.errors else 200
     return render(
-        request, "incidents/edit.html", {"incident": incident, "form": form}, status=status
+        request,
+        "incidents/edit.html",
+        {
+            "incident": incident,
+            "form": form,
+            "time_unknown": _bound_time_unknown(form),
+            "tile_url": settings.MAP_TILE_URL,
+            "tile_attribution": settings.MAP_TILE_ATTRIBUTION,
+        },
+        status=status,
     )
+
+
+def _bound_time_unknown(form):
+    """Whether the correction form shows the time of day rather than the exact time."""
+    if form.is_bound:
+        return bool(form.data.get(form.add_prefix("time_unknown")))
+    return bool(form.initial.get("time_unknown"))
 
 
 class WithdrawForm(forms.Form):

@@ -335,6 +335,24 @@ FEEDS_LINK_NO_EVENT = row(
     no_role=DENIED,
 )
 
+# The audit log and its export: the auditor only (DESIGN.md §2: "reads the audit log, not
+# the incidents"); admins and coordinators, whose actions it records, are refused.
+AUDITOR_200 = row(
+    LOGIN,
+    reporter=DENIED,
+    coordinator=DENIED,
+    analyst=DENIED,
+    org_admin=DENIED,
+    partnership_admin=DENIED,
+    viewer=DENIED,
+    auditor=200,
+    case_worker=DENIED,
+    unit_reporter=DENIED,
+    other_org_reporter=DENIED,
+    other_partnership_coordinator=DENIED,
+    no_role=DENIED,
+)
+
 # url name -> (kwargs for reverse, expected outcomes for GET)
 EXPECTED = {
     # Our pages
@@ -381,6 +399,8 @@ EXPECTED = {
     "feeds:place_remove": ({"pk": 999999}, FEEDS_EDIT_405),
     "feeds:link": ({"pk": 999999}, FEEDS_LINK_NO_EVENT),
     "feeds:unlink": ({"pk": 999999}, FEEDS_LINK_NO_EVENT),
+    "audit:log": ({}, AUDITOR_200),
+    "audit:export_csv": ({}, AUDITOR_200),
     # Partner API: a session is no credential there; without a bearer token the API
     # answers 401 to everyone (405 first for a method it does not serve).
     "api:incident_list": ({}, everyone(401)),

@@ -26,3 +26,24 @@ def sigtuna_events():
 
 def as_bytes(events):
     return json.dumps(events, ensure_ascii=False).encode()
+
+
+def partner_report(world, police, *, organisation=None, reporter="reporter", label=None):
+    """A partner's report of the same occurrence as the police incident ``police`` (same
+    category, day and area), counted in the rollup."""
+    from trygg.incidents import rollup
+    from trygg.incidents.models import Incident, Label, Source
+
+    report = Incident.objects.create(
+        partnership=police.partnership,
+        organisation=organisation or world.org_a,
+        reported_by=world.users[reporter],
+        source=Source.MANUAL,
+        category=police.category,
+        occurred_date=police.occurred_date,
+        reported_at=police.reported_at,
+        area=police.area,
+        label=label or Label.GREEN,
+    )
+    rollup.apply(rollup.change(None, rollup.key_of(report)))
+    return report

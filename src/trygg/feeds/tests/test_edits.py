@@ -11,7 +11,7 @@ from trygg.incidents import rollup
 from trygg.incidents.models import Category, Incident, Label, Source
 from trygg.incidents.services import withdraw_incident
 
-from .conftest import SIGTUNA_FILE
+from .conftest import SIGTUNA_FILE, partner_report
 
 pytestmark = pytest.mark.django_db
 
@@ -127,18 +127,7 @@ def test_a_new_place_name_moves_the_events_that_name_it(imported):
 def test_linking_takes_the_police_event_out_of_the_totals_and_unlinking_puts_it_back(imported):
     p, coordinator = imported.p, imported.users["coordinator"]
     police = Incident.objects.filter(partnership=p, source=Source.POLICE_FEED).first()
-    report = Incident.objects.create(
-        partnership=p,
-        organisation=imported.org_a,
-        reported_by=imported.users["reporter"],
-        source=Source.MANUAL,
-        category=police.category,
-        occurred_date=police.occurred_date,
-        reported_at=police.reported_at,
-        area=police.area,
-        label=Label.GREEN,
-    )
-    rollup.apply(rollup.change(None, rollup.key_of(report)))
+    report = partner_report(imported, police)
     total = sum(rollup.stored_counts([p.pk]).values())
     services.link_to_report(actor=coordinator, police_incident=police, report=report)
     assert sum(rollup.stored_counts([p.pk]).values()) == total - 1
@@ -157,18 +146,13 @@ def test_linking_takes_the_police_event_out_of_the_totals_and_unlinking_puts_it_
 def test_linking_is_refused_for_the_wrong_people_and_the_wrong_reports(imported):
     p, coordinator = imported.p, imported.users["coordinator"]
     police, other_police = Incident.objects.filter(partnership=p, source=Source.POLICE_FEED)[:2]
-    strict = Incident.objects.create(
-        partnership=p,
+    strict = partner_report(
+        imported,
+        police,
         organisation=imported.org_b,
-        reported_by=imported.users["other_org_reporter"],
-        source=Source.MANUAL,
-        category=police.category,
-        occurred_date=police.occurred_date,
-        reported_at=police.reported_at,
-        area=police.area,
+        reporter="other_org_reporter",
         label=Label.AMBER_STRICT,
     )
-    rollup.apply(rollup.change(None, rollup.key_of(strict)))
     with pytest.raises(ValidationError, match="inte se"):
         services.link_to_report(actor=coordinator, police_incident=police, report=strict)
     with pytest.raises(ValidationError, match="partners rapport"):
@@ -186,18 +170,7 @@ def test_linking_is_refused_for_the_wrong_people_and_the_wrong_reports(imported)
 def test_withdrawing_a_linked_report_makes_the_police_event_count_again(imported):
     p, coordinator = imported.p, imported.users["coordinator"]
     police = Incident.objects.filter(partnership=p, source=Source.POLICE_FEED).first()
-    report = Incident.objects.create(
-        partnership=p,
-        organisation=imported.org_a,
-        reported_by=imported.users["reporter"],
-        source=Source.MANUAL,
-        category=police.category,
-        occurred_date=police.occurred_date,
-        reported_at=police.reported_at,
-        area=police.area,
-        label=Label.GREEN,
-    )
-    rollup.apply(rollup.change(None, rollup.key_of(report)))
+    report = partner_report(imported, police)
     services.link_to_report(actor=coordinator, police_incident=police, report=report)
     withdraw_incident(actor=coordinator, incident=report, reason="Fel rapport")
     police.refresh_from_db()

@@ -22,12 +22,11 @@ from trygg.core.tests.test_pages_browser import (  # noqa: E402, F401
 from trygg.feeds import services  # noqa: E402
 from trygg.feeds.models import TypeMapping  # noqa: E402
 from trygg.geo.services import setup_sigtuna_demo_geography  # noqa: E402
-from trygg.incidents import rollup  # noqa: E402
-from trygg.incidents.models import Category, Incident, Label, Source  # noqa: E402
+from trygg.incidents.models import Category, Incident, Source  # noqa: E402
 from trygg.incidents.taxonomy import install_default_taxonomy  # noqa: E402
 from trygg.testing import build_world  # noqa: E402
 
-from .conftest import SIGTUNA_FILE  # noqa: E402
+from .conftest import SIGTUNA_FILE, partner_report  # noqa: E402
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -70,18 +69,7 @@ def test_the_coordinator_maps_a_type_and_adds_a_place_name(feed_world_tx, new_pa
 def test_the_analyst_links_a_police_event_to_a_report(feed_world_tx, new_page):  # noqa: F811
     world = feed_world_tx
     police = Incident.objects.filter(partnership=world.p, source=Source.POLICE_FEED).first()
-    report = Incident.objects.create(
-        partnership=world.p,
-        organisation=world.org_a,
-        reported_by=world.users["reporter"],
-        source=Source.MANUAL,
-        category=police.category,
-        occurred_date=police.occurred_date,
-        reported_at=police.reported_at,
-        area=police.area,
-        label=Label.GREEN,
-    )
-    rollup.apply(rollup.change(None, rollup.key_of(report)))
+    report = partner_report(world, police)
     page = new_page(DESKTOP)
     log_in(page, "analyst@a.example")
     visit(page, f"/handelser/{police.pk}/")

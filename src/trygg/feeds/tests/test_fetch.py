@@ -85,6 +85,13 @@ def test_a_failed_fetch_changes_nothing_and_is_recorded(feed_world, server, path
     assert sorted(PoliceEvent.objects.values_list("police_id", "content_hash")) == before
 
 
+def test_only_web_addresses_are_fetched(feed_world):
+    use(feed_world.p, "file:///etc/passwd")
+    fetch = services.fetch_feed(feed_world.p).fetch
+    assert fetch.outcome == FeedFetch.Outcome.FAILED and "https://" in fetch.error
+    assert not PoliceEvent.objects.exists()
+
+
 def test_a_refused_connection_is_recorded(feed_world):
     use(feed_world.p, "http://127.0.0.1:9/api/events")
     fetch = services.fetch_feed(feed_world.p, timeout=1).fetch

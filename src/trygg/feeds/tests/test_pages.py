@@ -7,10 +7,9 @@ from django.urls import reverse
 from trygg.feeds import services
 from trygg.feeds.models import PlaceName, PoliceEvent, TypeMapping
 from trygg.geo.models import Area
-from trygg.incidents import rollup
-from trygg.incidents.models import Category, Incident, Label, Source
+from trygg.incidents.models import Category, Incident, Source
 
-from .conftest import SIGTUNA_FILE
+from .conftest import SIGTUNA_FILE, partner_report
 
 pytestmark = pytest.mark.django_db
 
@@ -111,18 +110,7 @@ def test_another_partnership_cannot_touch_the_place_names_or_events(imported):
 def test_linking_on_the_incident_page(imported):
     p = imported.p
     police = Incident.objects.filter(partnership=p, source=Source.POLICE_FEED).first()
-    report = Incident.objects.create(
-        partnership=p,
-        organisation=imported.org_a,
-        reported_by=imported.users["reporter"],
-        source=Source.MANUAL,
-        category=police.category,
-        occurred_date=police.occurred_date,
-        reported_at=police.reported_at,
-        area=police.area,
-        label=Label.GREEN,
-    )
-    rollup.apply(rollup.change(None, rollup.key_of(report)))
+    report = partner_report(imported, police)
     client = client_for(imported, "analyst")
     page = client.get(reverse("incidents:detail", args=[police.pk])).content.decode()
     assert "Polisens publicerade händelse" in page and "Händelsen på polisen.se" in page

@@ -6,12 +6,11 @@ import datetime
 import pytest
 
 from trygg.feeds import services
-from trygg.incidents import rollup
-from trygg.incidents.models import Incident, Label, Source
+from trygg.incidents.models import Incident, Source
 from trygg.situation.periods import Period
 from trygg.situation.picture import build_picture
 
-from .conftest import SIGTUNA_FILE
+from .conftest import SIGTUNA_FILE, partner_report
 
 pytestmark = pytest.mark.django_db
 
@@ -46,18 +45,7 @@ def test_police_events_are_a_source_of_their_own_shown_per_area(feed_world):
     # A partner reports the same occurrence and the coordinator links them: the week's
     # combined total counts it once.
     police = in_week.first()
-    report = Incident.objects.create(
-        partnership=p,
-        organisation=feed_world.org_a,
-        reported_by=feed_world.users["reporter"],
-        source=Source.MANUAL,
-        category=police.category,
-        occurred_date=police.occurred_date,
-        reported_at=police.reported_at,
-        area=police.area,
-        label=Label.GREEN,
-    )
-    rollup.apply(rollup.change(None, rollup.key_of(report)))
+    report = partner_report(feed_world, police)
     total_before = build_picture(p, period)["overview"]["total"]
     services.link_to_report(
         actor=feed_world.users["coordinator"], police_incident=police, report=report

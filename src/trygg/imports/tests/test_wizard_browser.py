@@ -62,3 +62,42 @@ def test_a_reporter_imports_a_file_on_a_phone(transactional_db, new_page, tmp_pa
     assert_no_serious_axe_violations(page, "import done")
     assert Incident.objects.count() == 3
     assert_console_clean(page, "import wizard")
+
+
+def test_the_progress_of_a_background_import_updates_itself(transactional_db, new_page):  # noqa: F811
+    """import.js fetches the progress every other second: the bar and its text follow the
+    job (checking, then saving without a value) and the result shows when it is done."""
+    from trygg.imports.models import ImportJob
+
+    install_default_taxonomy(Category)
+    world = build_world()
+    job = ImportJob.objects.create(
+        partnership=world.p,
+        organisation=world.org_a,
+        user=world.users["reporter"],
+        file_name="stor.csv",
+        row_count=100_000,
+        status=ImportJob.Status.RUNNING,
+        progress=12_000,
+    )
+    page = new_page(PHONE)
+    log_in(page, "reporter@a.example")
+    visit(page, f"/importera/{job.pk}/")
+    text = page.locator("[data-progress-text]")
+    bar = page.locator("progress")
+    expect(text).to_have_text("12\xa0000 av 100\xa0000 rader kontrollerade")
+    expect(text).to_have_attribute("aria-live", "polite")
+    expect(bar).to_have_attribute("value", "12000")
+    assert_no_serious_axe_violations(page, "import progress")
+    ImportJob.objects.filter(pk=job.pk).update(progress=55_000)
+    expect(text).to_have_text("55\xa0000 av 100\xa0000 rader kontrollerade", timeout=6000)
+    expect(bar).to_have_attribute("value", "55000")
+    ImportJob.objects.filter(pk=job.pk).update(progress=100_000)
+    expect(page.locator("[data-progress-label]")).to_have_text("Sparar händelserna", timeout=6000)
+    assert bar.get_attribute("value") is None  # indeterminate while saving
+    assert_no_serious_axe_violations(page, "import saving")
+    ImportJob.objects.filter(pk=job.pk).update(
+        status=ImportJob.Status.DONE, result={"created": 100_000}
+    )
+    expect(page.locator("main")).to_contain_text("Importen är klar", timeout=6000)
+    assert_console_clean(page, "import progress")

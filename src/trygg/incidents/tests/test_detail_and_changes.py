@@ -183,11 +183,16 @@ def test_a_404_is_not_audited_as_a_read(world):
 
 
 def edit_data(incident, **changes):
+    """What the correction form posts when nothing but ``changes`` is changed."""
+    local = timezone.localtime(incident.occurred_from) if incident.occurred_from else None
     data = {
         "category": str(incident.category_id),
+        "lat": "" if incident.lat is None else repr(incident.lat),
+        "lon": "" if incident.lon is None else repr(incident.lon),
         "area": str(incident.area_id),
         "place_type": incident.place_type,
         "occurred_date": incident.occurred_date.isoformat(),
+        "occurred_time": local.strftime("%H:%M") if local else "",
         "time_bucket": incident.time_bucket,
         "description": incident.description,
         "people_count": "" if incident.people_count is None else incident.people_count,
@@ -199,8 +204,10 @@ def edit_data(incident, **changes):
     }
     if incident.needs_follow_up:
         data["needs_follow_up"] = "on"
+    if local is None:
+        data["time_unknown"] = "on"
     data.update(changes)
-    return data
+    return {k: v for k, v in data.items() if v is not None}  # None: not posted
 
 
 @pytest.mark.django_db

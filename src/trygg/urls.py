@@ -20,5 +20,6 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("api-nycklar/", include("trygg.api.urls")),
     path("granskningslogg/", include("trygg.audit.urls")),
+    path("administration/", include("trygg.core.admin_urls")),
     path("", include("trygg.core.urls")),
 ]

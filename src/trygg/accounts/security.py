@@ -22,6 +22,13 @@ REAUTHENTICATION_URL_NAMES = {
     "api_tokens:revoke": None,
     "situation:approve": {"POST"},
     "audit:export_csv": None,
+    "user_admin:invite": None,
+    "user_admin:role": None,
+    "user_admin:deactivate": None,
+    "user_admin:reactivate": None,
+    "user_admin:organisation_create": None,
+    "user_admin:organisation_join": None,
+    "user_admin:unit_create": None,
 }
 
 # URL names a signed-in user without TOTP may still use: allauth's own pages (log out,

@@ -69,11 +69,21 @@ ExternalId = Annotated[
         description="Ert eget id för händelsen (synliga ASCII-tecken, inga mellanslag).",
     ),
 ]
-Code = Annotated[str, Field(min_length=1, max_length=60)]
-AreaCode = Annotated[str, Field(min_length=1, max_length=40)]
-Description = Annotated[str, Field(max_length=2000)]
+# Text may hold any character but NUL, which no database text column can store
+# (PostgreSQL refuses it): refused here with a 422, before it reaches a query.
+NO_NUL = r"^[^\x00]*$"
+
+
+def text(max_length, min_length=0):
+    return Annotated[str, Field(min_length=min_length, max_length=max_length, pattern=NO_NUL)]
+
+
+Code = text(60, min_length=1)
+AreaCode = text(40, min_length=1)
+Description = text(2000)
 PeopleCount = Annotated[int, Field(ge=0, le=1000)]
-PoliceReference = Annotated[str, Field(max_length=50)]
+PoliceReference = text(50)
+Reason = text(1000)
 
 # TLP:RED needs named recipients (users of the service), which a partner system cannot
 # name: the API offers the other four labels.
@@ -131,15 +141,13 @@ class IncidentPatch(Schema):
     police_reference: PoliceReference | None = None
     needs_follow_up: bool | None = None
     label: ApiLabel | None = None
-    reason: Annotated[str, Field(max_length=1000)] = Field(
-        "", description="Varför rapporten rättas (sparas i ändringshistoriken)."
-    )
+    reason: Reason = Field("", description="Varför rapporten rättas (sparas i ändringshistoriken).")
 
 
 class WithdrawIn(Schema):
     model_config = STRICT
 
-    reason: Annotated[str, Field(min_length=1, max_length=1000)]
+    reason: text(1000, min_length=1)
 
 
 class ListFilters(Schema):

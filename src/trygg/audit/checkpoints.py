@@ -6,7 +6,10 @@ with its head), and rewriting it with the key. A checkpoint records, per chain, 
 entry (sequence number, id, HMAC) and the number of entries at one moment, signed with a
 key derived from the audit key, in a file outside the database (and optionally by
 e-mail). `trygg audit verify` then checks that every chain still holds that entry with
-that HMAC and at least that many entries.
+that HMAC and at least that many entries. Entries `trygg audit prune` removed behind a
+checkpoint (see :mod:`trygg.audit.pruning`) are neither "missing" nor "fewer": a
+checkpointed entry at or below the chain's prune point is gone by design, and the pruned
+entries count towards the checkpoint's number of entries.
 
 Settings (each read from Django's settings first, then the environment):
 
@@ -32,7 +35,7 @@ from django.db.models import Count, Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .models import SYSTEM_CHAIN, AuditEntry
+from .models import SYSTEM_CHAIN, AuditEntry, AuditPrunePoint
 from .services import record
 
 FORMAT = "trygg-audit-checkpoint/1"
@@ -106,15 +109,20 @@ def chain_states(only=None, exclude=None):
         last = AuditEntry.objects.filter(chain=row["chain"], seq=row["last_seq"]).values(
             "id", "hmac"
         )[0]
-        states.append(
-            {
-                "chain": row["chain"],
-                "seq": row["last_seq"],
-                "id": last["id"],
-                "hmac": last["hmac"],
-                "entries": row["entries"],
-            }
-        )
+        state = {
+            "chain": row["chain"],
+            "seq": row["last_seq"],
+            "id": last["id"],
+            "hmac": last["hmac"],
+            "entries": row["entries"],
+        }
+        pruned = AuditPrunePoint.objects.filter(chain=row["chain"]).aggregate(
+            through=Max("last_seq")
+        )["through"]
+        if pruned:
+            # `entries` counts what is left; the entries up to here were pruned.
+            state["pruned_through"] = pruned
+        states.append(state)
     return states
 
 
@@ -267,6 +275,9 @@ def _check_against_database(report, path, body):
             entries=Count("id"), last_seq=Max("seq")
         )
     }
+    prune_points = {}
+    for point in AuditPrunePoint.objects.order_by("chain", "last_seq"):
+        prune_points.setdefault(point.chain, []).append(point)
     problems = 0
     for cp in body["chains"]:
         chain, seq, entries = cp["chain"], cp["seq"], cp["entries"]
@@ -277,7 +288,14 @@ def _check_against_database(report, path, body):
             "entries": entries,
             "file": path.name,
         }
+        points = prune_points.get(chain, [])
+        pruned_through = points[-1].last_seq if points else 0
+        # Entries `trygg audit prune` deleted after the checkpoint was written (the
+        # chain's own check makes sure every prune point was recorded by a prune).
+        pruned_since = sum(p.count for p in points if p.last_seq > cp.get("pruned_through", 0))
         now = stored.get(chain)
+        if now is None and points:
+            now = {"entries": 0, "last_seq": pruned_through}  # pruned to the last entry
         if now is None:
             problems += 1
             report.add(
@@ -290,7 +308,14 @@ def _check_against_database(report, path, body):
             )
             continue
         where.update(now_entries=now["entries"], now_last=now["last_seq"])
-        found = AuditEntry.objects.filter(chain=chain, seq=seq).values("hmac").first()
+        if seq <= pruned_through:
+            # The checkpointed entry was pruned (behind this checkpoint or an older one):
+            # not missing. Its HMAC is left on the prune point that ended there, if one did.
+            found = next(({"hmac": p.last_hmac} for p in points if p.last_seq == seq), None)
+            if found is None:
+                found = {"hmac": cp["hmac"]}  # nothing left to compare; the count still is
+        else:
+            found = AuditEntry.objects.filter(chain=chain, seq=seq).values("hmac").first()
         if found is None:
             problems += 1
             report.add(
@@ -314,7 +339,7 @@ def _check_against_database(report, path, body):
                 % where,
             )
             continue
-        if now["entries"] < entries:
+        if now["entries"] + pruned_since < entries:
             problems += 1
             report.add(
                 "error",

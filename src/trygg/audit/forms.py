@@ -60,6 +60,22 @@ ACTION_LABELS = {
     "user.create": _("Skapade en användare"),
     "membership.set": _("Gav en användare en roll"),
     "membership.deactivate": _("Tog bort en användares roll"),
+    "user.invite": _("Bjöd in en användare"),
+    "partnership.add_unit": _("Lade till en enhet i samverkan"),
+    "login.failed": _("Misslyckad inloggning"),
+    "login.locked": _("Inloggningen spärrades efter för många försök"),
+    "logout.idle": _("Utloggad efter inaktivitet"),
+    "logout.no_two_factor": _("Utloggad: tvåstegsverifieringen saknades"),
+    "mfa.added": _("Aktiverade tvåstegsverifiering"),
+    "mfa.removed": _("Tog bort tvåstegsverifiering"),
+    "password.change": _("Bytte lösenord"),
+    "password.reset": _("Återställde lösenordet"),
+    "retention.policy": _("Ändrade gallringsreglerna"),
+    "retention.apply": _("Gallrade gamla händelser"),
+    "retention.archive_export": _("Exporterade till arkivet"),
+    "retention.snapshot_coarsen": _("Grovkornade punkterna i en fastställd lägesbild"),
+    "audit.checkpoint": _("Skrev en kontrollpunkt för loggen"),
+    "audit.prune": _("Gallrade granskningsloggen"),
 }
 
 FILTER_FIELDS = ("anvandare", "organisation", "objekttyp", "objekt", "handelse", "fran", "till")

@@ -78,3 +78,27 @@ class AuditEntry(models.Model):
 
     def delete(self, *args, **kwargs):
         raise AppendOnlyError("Audit entries cannot be deleted.")
+
+
+class AuditPrunePoint(models.Model):
+    """One prune of a chain (`trygg audit prune`): its entries ``first_seq``..``last_seq``
+    were deleted, behind a checkpoint. The chain now verifies from ``last_seq + 1`` with
+    ``last_hmac`` (the HMAC of the last deleted entry) as the previous link. Every prune
+    point is vouched for by an ``audit.prune`` entry in the system chain with the same
+    values, so a prune point written into the database by hand does not verify."""
+
+    chain = models.CharField(max_length=60)
+    first_seq = models.BigIntegerField()
+    last_seq = models.BigIntegerField()
+    last_hmac = models.CharField(max_length=64)
+    count = models.BigIntegerField()
+    pruned_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["chain", "last_seq"]
+        constraints = [
+            models.UniqueConstraint(fields=["chain", "last_seq"], name="audit_unique_prune_point")
+        ]
+
+    def __str__(self):
+        return f"{self.chain} pruned through #{self.last_seq}"

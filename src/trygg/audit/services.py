@@ -14,7 +14,7 @@ from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
-from .models import SYSTEM_CHAIN, AuditEntry, ChainHead, partnership_chain
+from .models import SYSTEM_CHAIN, AuditEntry, AuditPrunePoint, ChainHead, partnership_chain
 
 
 def _key():
@@ -172,13 +172,54 @@ class ChainReport:
     entries: int
     ok: bool
     problem: str = ""
+    pruned_through: int = 0
+
+
+PRUNE_ACTION = "audit.prune"
+
+
+def prune_point(chain):
+    """The chain's latest prune point (None when it was never pruned)."""
+    return AuditPrunePoint.objects.filter(chain=chain).order_by("-last_seq").first()
+
+
+def vouched_for(point):
+    """Whether the system chain holds the ``audit.prune`` entry that recorded ``point``
+    (the system chain's own links are verified separately)."""
+    for data in AuditEntry.objects.filter(
+        chain=SYSTEM_CHAIN, action=PRUNE_ACTION, object_id=point.chain
+    ).values_list("data", flat=True):
+        if (
+            isinstance(data, dict)
+            and data.get("chain") == point.chain
+            and data.get("first_seq") == point.first_seq
+            and data.get("last_seq") == point.last_seq
+            and data.get("count") == point.count
+            and data.get("last_hmac") == point.last_hmac
+        ):
+            return True
+    return False
 
 
 def verify_chain(chain):
-    """Walk one chain from its first entry; report the first broken link."""
+    """Walk one chain from its first entry (or from its latest prune point); report the
+    first broken link."""
     prev_hmac = ""
     expected_seq = 1
     count = 0
+    point = prune_point(chain)
+    if point is not None:
+        if not vouched_for(point):
+            return ChainReport(
+                chain,
+                0,
+                False,
+                f"the prune point at #{point.last_seq} (id {point.pk}) has no matching "
+                f"{PRUNE_ACTION} entry in the system chain: it was not written by `trygg audit "
+                "prune`, and the entries before it may have been deleted",
+            )
+        prev_hmac = point.last_hmac
+        expected_seq = point.last_seq + 1
     for entry in AuditEntry.objects.filter(chain=chain).order_by("seq", "pk").iterator(2000):
         count += 1
         if entry.seq != expected_seq:
@@ -215,7 +256,7 @@ def verify_chain(chain):
             f"the chain ends at #{last_seq} but its head says #{head.seq}: "
             "entries at the end were deleted",
         )
-    return ChainReport(chain, count, True)
+    return ChainReport(chain, count, True, pruned_through=point.last_seq if point else 0)
 
 
 def verify_all():

@@ -126,6 +126,33 @@ ACCESS = {
         {Role.ORG_ADMIN, Role.PARTNERSHIP_ADMIN},
         "own organisation's tokens in the current partnership, else 404; POST revokes",
     ),
+    # User and organisation administration (core.admin_views; who administers whom and
+    # which roles each may grant: core.admin_services).
+    "user_admin:users": members(
+        {Role.ORG_ADMIN, Role.PARTNERSHIP_ADMIN},
+        "memberships of the current partnership: an org admin's own organisation and its "
+        "units, a partnership admin's every organisation (admin_services)",
+    ),
+    "user_admin:invite": members(
+        {Role.ORG_ADMIN, Role.PARTNERSHIP_ADMIN},
+        "into an organisation the user administers, with a role they may grant",
+    ),
+    **{
+        f"user_admin:{name}": members(
+            {Role.ORG_ADMIN, Role.PARTNERSHIP_ADMIN},
+            "administered memberships only, else 404; never one's own; GRANTABLE_ROLES",
+        )
+        for name in ("role", "deactivate", "reactivate")
+    },
+    "user_admin:organisations": members(
+        {Role.PARTNERSHIP_ADMIN}, "the current partnership's participating organisations"
+    ),
+    **{
+        f"user_admin:{name}": members(
+            {Role.PARTNERSHIP_ADMIN}, "joins or adds to the current partnership only"
+        )
+        for name in ("organisation_create", "organisation_join", "unit_create")
+    },
     "set_language": public(),
     "core:health": public(),
     "core:accessibility": public(),

@@ -191,6 +191,8 @@ def _text(raw, key, *, required=True, limit=MAX_TEXT):
         return ""
     if not isinstance(value, str) or (required and not value.strip()):
         raise EventError(f"Fältet {key!r} saknas eller är inte text.")
+    if "\x00" in value:
+        raise EventError(f"Fältet {key!r} innehåller ett NUL-tecken.")
     return value.strip()[:limit]
 
 
@@ -213,8 +215,8 @@ def read_event(raw) -> Event:
     published = parse_published(raw["datetime"])
     occurred_date, occurred_at = parse_occurred(name, published)
     location_name = location["name"]
-    if not isinstance(location_name, str) or not location_name.strip():
-        raise EventError("Platsens namn saknas.")
+    if not isinstance(location_name, str) or not location_name.strip() or "\x00" in location_name:
+        raise EventError("Platsens namn saknas eller är inte text.")
     return Event(
         police_id=police_id,
         published_at=published,

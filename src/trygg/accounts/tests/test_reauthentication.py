@@ -28,6 +28,13 @@ SENSITIVE = {
     "api_tokens:revoke": ("org_admin", {"pk": 999999}, "post"),
     "situation:approve": ("coordinator", WEEK, "post"),
     "audit:export_csv": ("auditor", {}, "get"),
+    "user_admin:invite": ("org_admin", {}, "get"),
+    "user_admin:role": ("org_admin", {"pk": 999999}, "get"),
+    "user_admin:deactivate": ("org_admin", {"pk": 999999}, "post"),
+    "user_admin:reactivate": ("partnership_admin", {"pk": 999999}, "post"),
+    "user_admin:organisation_create": ("partnership_admin", {}, "get"),
+    "user_admin:organisation_join": ("partnership_admin", {}, "get"),
+    "user_admin:unit_create": ("partnership_admin", {}, "post"),
 }
 
 

@@ -97,6 +97,27 @@ def test_patch_validation_from_the_service_is_422_with_the_field(world, api_a):
     ]
 
 
+def test_a_nul_character_in_any_text_is_422_and_changes_nothing(world, api_a):
+    """Found by the schemathesis run on PostgreSQL: a NUL in a correction's reason was a
+    500 (PostgreSQL text cannot hold it)."""
+    created = api_a.post("/incidents", json=incident_payload()).json()
+    before = Incident.objects.values().get(pk=created["id"])
+    url = f"/incidents/{created['id']}"
+    for body in (
+        {"reason": "fel\x00typ", "category": "VALD.HOT"},
+        {"description": "bråk\x00"},
+        {"category": "VALD\x00.HOT"},
+        {"police_reference": "\x00"},
+    ):
+        response = api_a.patch(url, json=body)
+        assert response.status_code == 422, (body, response.content)
+        assert response.json()["errors"][0]["field"] == next(iter(body))
+    assert api_a.post(f"{url}/withdraw", json={"reason": "\x00"}).status_code == 422
+    assert api_a.post("/incidents", json=incident_payload(description="a\x00b")).status_code == 422
+    assert Incident.objects.values().get(pk=created["id"]) == before
+    assert Incident.objects.count() == 1 and not IncidentRevision.objects.exists()
+
+
 def test_only_own_organisations_incidents_can_be_changed(world, api_a, api_b):
     created = api_a.post("/incidents", json=incident_payload()).json()
     assert api_b.get(f"/incidents/{created['id']}").status_code == 200  # GREEN: visible

@@ -250,6 +250,61 @@ API_TOKEN_ADMIN_200 = row(
 # Revoking a token that does not exist (the test world has none): 404 for the admins.
 API_TOKEN_ADMIN_404 = {s: (404 if v == 200 else v) for s, v in API_TOKEN_ADMIN_200.items()}
 
+# User administration: organisation and partnership admins of P. Q's coordinator and
+# everyone else are refused before any lookup.
+USER_ADMIN_200 = row(
+    LOGIN,
+    reporter=DENIED,
+    coordinator=DENIED,
+    analyst=DENIED,
+    org_admin=200,
+    partnership_admin=200,
+    viewer=DENIED,
+    auditor=DENIED,
+    case_worker=DENIED,
+    unit_reporter=DENIED,
+    other_org_reporter=DENIED,
+    other_partnership_coordinator=DENIED,
+    no_role=DENIED,
+)
+# Changing the role of organisation B's reporter: the partnership admin administers every
+# organisation of P; A's organisation admin does not, and gets 404 (not revealed).
+USER_ADMIN_OTHER_ORG = {**USER_ADMIN_200, "org_admin": 404}
+# Reactivating is POST only: 405 on GET for the admins who see the membership.
+USER_ADMIN_405 = {s: (405 if v == 200 else v) for s, v in USER_ADMIN_200.items()}
+# The organisations of the partnership: partnership admins only (DESIGN.md §2).
+PARTNERSHIP_ADMIN_200 = row(
+    LOGIN,
+    reporter=DENIED,
+    coordinator=DENIED,
+    analyst=DENIED,
+    org_admin=DENIED,
+    partnership_admin=200,
+    viewer=DENIED,
+    auditor=DENIED,
+    case_worker=DENIED,
+    unit_reporter=DENIED,
+    other_org_reporter=DENIED,
+    other_partnership_coordinator=DENIED,
+    no_role=DENIED,
+)
+
+
+class MembershipPk:
+    """The pk of a test user's role in partnership P, looked up when the URL is reversed."""
+
+    def __init__(self, email):
+        self.email = email
+
+    def __str__(self):
+        from trygg.core.models import Membership
+
+        return str(Membership.objects.get(user__email=self.email, partnership__slug="p").pk)
+
+
+A_REPORTER = {"pk": MembershipPk("reporter@a.example")}
+B_REPORTER = {"pk": MembershipPk("reporter@b.example")}
+
 # Importing files: the roles that report (DESIGN.md §2), not analysts. A job's own pages
 # are looked up for the user who uploaded it; job 999999 does not exist, so the roles let
 # through get 404 and the others are refused before any lookup.
@@ -416,6 +471,15 @@ EXPECTED = {
     "api_tokens:list": ({}, API_TOKEN_ADMIN_200),
     "api_tokens:create": ({}, API_TOKEN_ADMIN_200),
     "api_tokens:revoke": ({"pk": 999999}, API_TOKEN_ADMIN_404),
+    "user_admin:users": ({}, USER_ADMIN_200),
+    "user_admin:invite": ({}, USER_ADMIN_200),
+    "user_admin:role": (B_REPORTER, USER_ADMIN_OTHER_ORG),
+    "user_admin:deactivate": (A_REPORTER, USER_ADMIN_200),
+    "user_admin:reactivate": (A_REPORTER, USER_ADMIN_405),
+    "user_admin:organisations": ({}, PARTNERSHIP_ADMIN_200),
+    "user_admin:organisation_create": ({}, PARTNERSHIP_ADMIN_200),
+    "user_admin:organisation_join": ({}, PARTNERSHIP_ADMIN_200),
+    "user_admin:unit_create": ({}, PARTNERSHIP_ADMIN_200),
     "set_language": ({}, everyone(ALLOWED)),
     # allauth: logging in and recovering an account needs no role
     "account_login": ({}, everyone(ALLOWED)),

@@ -80,6 +80,8 @@ def test_a_name_without_a_time_gives_the_date_only():
         ({"location": {"name": "Sigtuna", "gps": "159.6,17.7"}}, "utanför"),
         ({"location": {"name": "Sigtuna"}}, "'gps'"),
         ({"type": None}, "'type'"),
+        ({"summary": "Bråk\x00 i Valsta"}, "NUL"),
+        ({"location": {"name": "Sig\x00tuna", "gps": "59.6,17.7"}}, "Platsens namn"),
     ],
 )
 def test_a_malformed_event_is_refused_with_a_reason(changes, words):

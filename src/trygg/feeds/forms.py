@@ -1,9 +1,7 @@
 from django import forms
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from trygg.geo.models import Area
-from trygg.incidents.models import Category
 
 IGNORE_CHOICE = "ignore"
 CLEAR_CHOICE = ""
@@ -17,14 +15,13 @@ class MappingForm(forms.Form):
         widget=forms.Select(attrs={"class": "select select--small"}),
     )
 
-    def __init__(self, *args, partnership, **kwargs):
+    def __init__(self, *args, categories, **kwargs):
+        """``categories``: the partnership's active leaf categories (read once per page
+        for every type's form)."""
         super().__init__(*args, **kwargs)
         self.categories = {
             str(c.pk): c
-            for c in Category.objects.filter(is_active=True, parent__isnull=False)
-            .filter(Q(partnership__isnull=True) | Q(partnership=partnership))
-            .select_related("parent")
-            .order_by("parent__sort_order", "sort_order", "code")
+            for c in sorted(categories, key=lambda c: (c.parent.sort_order, c.sort_order, c.code))
         }
         groups = {}
         for pk, category in self.categories.items():

@@ -23,7 +23,7 @@ from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Max, Q
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -34,7 +34,6 @@ from trygg.geo.municipalities import municipalities
 from trygg.imports.parsing import bucket_of_time
 from trygg.incidents import rollup
 from trygg.incidents.models import (
-    Category,
     Incident,
     IncidentRevision,
     Label,
@@ -192,14 +191,10 @@ def _ensure_default_mappings(partnership, types, mappings):
 def _leaf_categories(partnership):
     """{code: Category}: the active leaf categories of the partnership's taxonomy (its own
     codes take precedence over the defaults)."""
-    rows = Category.objects.filter(is_active=True, parent__isnull=False).filter(
-        Q(partnership__isnull=True) | Q(partnership=partnership)
-    )
-    found = {}
-    for category in rows.order_by("partnership_id"):
-        if category.code not in found or category.partnership_id is not None:
-            found[category.code] = category
-    return found
+    from trygg.imports.services import leaf_categories
+
+    ordered = sorted(leaf_categories(partnership), key=lambda c: c.partnership_id is not None)
+    return {category.code: category for category in ordered}
 
 
 def _incident_values(event_row, category, organisation):

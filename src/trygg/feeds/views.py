@@ -12,6 +12,7 @@ from django.utils.translation import ngettext
 
 from trygg.core.forms import add_service_errors
 from trygg.geo.models import Area
+from trygg.imports.services import leaf_categories
 from trygg.incidents.models import Incident, Source
 
 from . import services
@@ -41,11 +42,12 @@ def overview(request, *, mapping_form=None, place_form=None, status=200):
     )
     type_counts = dict(events.values_list("police_type").annotate(n=Count("id")).order_by())
     editable = may_edit(request.membership)
+    categories = leaf_categories(partnership) if editable else []
     unmapped = [
         {
             "type": police_type,
             "count": n,
-            "form": _mapping_form(partnership, police_type, mapping_form),
+            "form": _mapping_form(categories, police_type, mapping_form),
         }
         for police_type, n in sorted(type_counts.items(), key=lambda kv: (-kv[1], kv[0]))
         if police_type not in mapped
@@ -54,7 +56,7 @@ def overview(request, *, mapping_form=None, place_form=None, status=200):
         {
             "mapping": m,
             "count": type_counts.get(m.police_type, 0),
-            "form": _mapping_form(partnership, m.police_type, mapping_form, m),
+            "form": _mapping_form(categories, m.police_type, mapping_form, m),
         }
         for m in TypeMapping.objects.filter(partnership=partnership).select_related(
             "category__parent"
@@ -94,14 +96,14 @@ def overview(request, *, mapping_form=None, place_form=None, status=200):
     )
 
 
-def _mapping_form(partnership, police_type, bound, mapping=None):
+def _mapping_form(categories, police_type, bound, mapping=None):
     if bound is not None and bound.data.get("police_type") == police_type:
         return bound
     initial = {"police_type": police_type}
     if mapping is not None:
         initial["target"] = "ignore" if mapping.ignored else str(mapping.category_id)
     return MappingForm(
-        partnership=partnership, initial=initial, auto_id=f"map-{abs(hash(police_type))}-%s"
+        categories=categories, initial=initial, auto_id=f"map-{abs(hash(police_type))}-%s"
     )
 
 
@@ -112,7 +114,7 @@ def mapping(request):
     partnership = request.partnership
     form = MappingForm(
         request.POST,
-        partnership=partnership,
+        categories=leaf_categories(partnership),
         auto_id=f"map-{abs(hash(request.POST.get('police_type', '')))}-%s",
     )
     if form.is_valid():

@@ -64,7 +64,9 @@ def leaf_categories(partnership):
             Q(partnership__isnull=True) | Q(partnership=partnership),
             is_active=True,
             parent__isnull=False,
-        ).order_by("sort_order", "code")
+        )
+        .select_related("parent")
+        .order_by("sort_order", "code")
     )
 
 

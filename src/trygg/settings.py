@@ -156,6 +156,9 @@ INSTALLED_APPS = [
     "trygg.situation",
     "trygg.feeds",
     "trygg.retention",
+    "trygg.agreement",
+    "trygg.work",
+    "trygg.meetings",
     "trygg.demo",
 ]
 

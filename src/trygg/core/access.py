@@ -1,7 +1,8 @@
 """The access table: for every URL name, who may use it (deny by default).
 
-This is the one place that says which roles reach which URL. A URL name missing from
-``ACCESS`` is denied (403) and fails ``test_access_table.py``. Row-level rules (which
+This is the one place that says which roles reach which URL (the agreement, work and
+meetings apps keep their part in their own ``access.py``, merged here). A URL name missing
+from ``ACCESS`` is denied (403) and fails ``test_access_table.py``. Row-level rules (which
 incidents a user sees) are applied in the view through ``.visible_to(user, ...)`` and are
 named here in ``object_rule`` so the table reads as the whole story.
 
@@ -9,59 +10,25 @@ To add a URL: add its name here, then add its expected outcomes to the hand-writ
 matrix in ``tests/access_matrix.py`` (see docs/dev/access.md).
 """
 
-from dataclasses import dataclass, field
-
-from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import redirect
 
-from trygg.core.models import DETAIL_ROLES, Role
+from trygg.agreement.access import RULES as AGREEMENT_RULES
+from trygg.core.models import Role
+from trygg.meetings.access import RULES as MEETING_RULES
+from trygg.work.access import RULES as WORK_RULES
 
-PUBLIC = "public"  # anyone, logged in or not
-AUTHENTICATED = "authenticated"  # any logged-in user, no role needed
-MEMBER = "member"  # logged in with one of `roles` in the current partnership
-
-ALL_ROLES = frozenset(Role)
-DETAILS = frozenset(DETAIL_ROLES)
-# Roles that import incident files (reporting roles; analysts analyse, they do not report).
-IMPORTERS = frozenset({Role.REPORTER, Role.COORDINATOR, Role.ORG_ADMIN, Role.PARTNERSHIP_ADMIN})
-
-
-@dataclass(frozen=True)
-class Rule:
-    level: str
-    roles: frozenset = field(default_factory=frozenset)
-    object_rule: str = ""
-
-    def allows(self, request):
-        """None when allowed; otherwise the response or exception that denies."""
-        if self.level == PUBLIC:
-            return None
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        if self.level == AUTHENTICATED:
-            return None
-        membership = getattr(request, "membership", None)
-        if membership is None:
-            if not request.user.memberships.filter(is_active=True).exists():
-                raise PermissionDenied("no role in any partnership")
-            return redirect("core:choose_partnership")
-        if membership.role in self.roles:
-            return None
-        raise PermissionDenied("role not allowed")
-
-
-def public(object_rule=""):
-    return Rule(PUBLIC, object_rule=object_rule)
-
-
-def authenticated(object_rule=""):
-    return Rule(AUTHENTICATED, object_rule=object_rule)
-
-
-def members(roles, object_rule=""):
-    return Rule(MEMBER, frozenset(roles), object_rule)
-
+from .rules import (  # noqa: F401 (re-exported for the apps' tables and the tests)
+    ALL_ROLES,
+    AUTHENTICATED,
+    DETAILS,
+    IMPORTERS,
+    MEMBER,
+    PUBLIC,
+    Rule,
+    authenticated,
+    members,
+    public,
+)
 
 # allauth's own pages: login, logout, password reset and the MFA pages work without a
 # partnership role (a user must be able to log in and secure their account first).
@@ -260,6 +227,11 @@ ACCESS = {
     "audit:export_csv": members(
         {Role.AUDITOR}, "the log page's selection of the current partnership's chain; audited"
     ),
+    # The agreement, actions and presence, and the weekly meeting: each app keeps its
+    # part of the table next to its views (trygg.<app>.access).
+    **AGREEMENT_RULES,
+    **WORK_RULES,
+    **MEETING_RULES,
 }
 
 

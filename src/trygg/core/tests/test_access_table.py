@@ -5,10 +5,20 @@ from django.test import Client, override_settings
 from django.urls import reverse
 from django.utils import timezone
 
+from trygg.agreement.tests import access_matrix as agreement_matrix
 from trygg.core.access import ACCESS, stale_rules, unlisted_urls
 from trygg.incidents.models import Category, Incident, Label, Source
+from trygg.meetings.tests import access_matrix as meetings_matrix
+from trygg.work.tests import access_matrix as work_matrix
 
-from .access_matrix import ALLOWED, DENIED, EXPECTED, LOGIN, MUST_NOT_SHOW, SUBJECTS
+from . import access_matrix as core_matrix
+from .access_matrix import ALLOWED, DENIED, LOGIN, MUST_NOT_SHOW, SUBJECTS
+
+APP_MATRICES = (agreement_matrix, work_matrix, meetings_matrix)
+EXPECTED = {**core_matrix.EXPECTED}
+for _matrix in APP_MATRICES:
+    assert not set(EXPECTED) & set(_matrix.EXPECTED), "a URL name in two matrices"
+    EXPECTED.update(_matrix.EXPECTED)
 
 
 def outcome_of(response):
@@ -39,6 +49,8 @@ def matrix_world(world):
         description="MARKÖR-P-GRÖN",
         label=Label.GREEN,
     )
+    for matrix in APP_MATRICES:
+        matrix.setup_matrix(world)
     return world
 
 

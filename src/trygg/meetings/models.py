@@ -26,7 +26,7 @@ class MeetingSeries(models.Model):
     partnership = models.OneToOneField(
         "core.Partnership", on_delete=models.CASCADE, related_name="meeting_series"
     )
-    title = models.CharField(_("namn"), max_length=200, default=_("Veckans avstämning"))
+    title = models.CharField(_("namn"), max_length=200, default="Veckans avstämning")
     weekday = models.PositiveSmallIntegerField(
         _("veckodag"), default=1, help_text=_("1 = måndag … 7 = söndag")
     )

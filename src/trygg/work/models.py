@@ -232,3 +232,42 @@ class Presence(models.Model):
     def hours(self):
         """Hours of presence in the area (the window's length; ``people`` is shown beside)."""
         return (self.ends_at - self.starts_at).total_seconds() / 3600
+
+
+class ActionEvaluation(models.Model):
+    """A before/after comparison of an action's areas against comparison areas
+    (difference-in-differences on counts, ``trygg.work.evaluation``), kept as evaluated."""
+
+    action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="evaluations")
+    categories = models.ManyToManyField(
+        "incidents.Category", related_name="+", verbose_name=_("händelsetyper")
+    )
+    comparison_areas = models.ManyToManyField(
+        "geo.Area", related_name="+", verbose_name=_("jämförelseområden")
+    )
+    before_start = models.DateField(_("före från"))
+    before_end = models.DateField(_("före till"))
+    after_start = models.DateField(_("efter från"))
+    after_end = models.DateField(_("efter till"))
+    treated_before = models.PositiveIntegerField()
+    treated_after = models.PositiveIntegerField()
+    comparison_before = models.PositiveIntegerField()
+    comparison_after = models.PositiveIntegerField()
+    # The ratio of ratios (after/before in the action's areas over the same in the
+    # comparison areas) with its 95% interval; 1 means no change relative to comparison.
+    ratio = models.FloatField(null=True)
+    ratio_low = models.FloatField(null=True)
+    ratio_high = models.FloatField(null=True)
+    conclusion = models.TextField(_("slutsats"))
+    evaluated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    evaluated_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("utvärdering")
+        verbose_name_plural = _("utvärderingar")
+        ordering = ["action", "-evaluated_at"]
+
+    def __str__(self):
+        return f"{self.action_id} {self.evaluated_at:%Y-%m-%d}"

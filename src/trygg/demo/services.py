@@ -21,6 +21,7 @@ from django.db.models import ProtectedError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from trygg.agreement.models import Agreement
 from trygg.audit.models import AuditEntry
 from trygg.audit.services import record
 from trygg.core import services as core
@@ -33,6 +34,8 @@ from trygg.incidents import rollup
 from trygg.incidents.fastinsert import reserve_ids
 from trygg.incidents.models import Category, Incident
 from trygg.incidents.taxonomy import DEFAULT_TAXONOMY
+from trygg.meetings.models import Meeting
+from trygg.work.models import Action, Presence
 
 from . import generator, sigtuna
 
@@ -352,6 +355,11 @@ def reset_demo():
         # check stops this delete (and the whole transaction) instead of leaving orphans.
         incidents = Incident.objects.filter(partnership=partnership)
         incidents._raw_delete(incidents.db)
+        # The weekly work refers to areas, organisations and users (PROTECT): it goes first.
+        Meeting.objects.filter(partnership=partnership).delete()
+        Presence.objects.filter(partnership=partnership).delete()
+        Action.objects.filter(partnership=partnership).delete()
+        Agreement.objects.filter(partnership=partnership).delete()
         FocusArea.objects.filter(partnership=partnership).delete()
         Area.objects.filter(partnership=partnership).update(parent=None)
         counts["areas"] += Area.objects.filter(partnership=partnership).delete()[0]

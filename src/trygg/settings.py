@@ -143,6 +143,8 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
     "axes",
     "django_tasks",
     "django_tasks_db",
@@ -241,6 +243,49 @@ ACCOUNT_LOGOUT_ON_GET = False
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Trygghetscenter"
 MFA_TOTP_TOLERANCE = 1  # accept the code of the neighbouring 30-second step (clock skew)
+
+# Single sign-on with OpenID Connect (e.g. Microsoft Entra ID), off unless configured.
+# It logs in users who already exist (invited by an administrator), matched by a verified
+# e-mail address on their first SSO login; nobody is created by a login, and two-step
+# verification is still required (docs/drift/installation.md, "Inloggning med SSO").
+SOCIALACCOUNT_ADAPTER = "trygg.accounts.adapter.SocialAccountAdapter"
+SOCIALACCOUNT_AUTO_SIGNUP = False
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False  # done by the adapter, which audits it
+SOCIALACCOUNT_LOGIN_ON_GET = False
+SOCIALACCOUNT_STORE_TOKENS = False
+SOCIALACCOUNT_REQUESTS_TIMEOUT = 10
+TRYGG_OIDC_SERVER_URL = os.environ.get("TRYGG_OIDC_SERVER_URL", "")
+TRYGG_OIDC_CLIENT_ID = os.environ.get("TRYGG_OIDC_CLIENT_ID", "")
+TRYGG_OIDC_CLIENT_SECRET = os.environ.get("TRYGG_OIDC_CLIENT_SECRET", "")
+# Whether the provider's e-mail addresses count as verified without an email_verified
+# claim (Entra ID sends none; an organisation's own directory can be trusted).
+TRYGG_OIDC_TRUST_EMAIL = env_bool("TRYGG_OIDC_TRUST_EMAIL", False)
+_oidc = [TRYGG_OIDC_SERVER_URL, TRYGG_OIDC_CLIENT_ID, TRYGG_OIDC_CLIENT_SECRET]
+if any(_oidc) and not all(_oidc):
+    raise ConfigError(
+        "Single sign-on needs TRYGG_OIDC_SERVER_URL, TRYGG_OIDC_CLIENT_ID and "
+        "TRYGG_OIDC_CLIENT_SECRET together."
+    )
+if TRYGG_OIDC_SERVER_URL and not (TRYGG_OIDC_SERVER_URL.startswith("https://") or DEBUG):
+    raise ConfigError("TRYGG_OIDC_SERVER_URL must be an https:// address.")
+SOCIALACCOUNT_PROVIDERS = {
+    "openid_connect": {
+        "OAUTH_PKCE_ENABLED": True,
+        "APPS": (
+            [
+                {
+                    "provider_id": "sso",
+                    "name": os.environ.get("TRYGG_OIDC_NAME", "SSO"),
+                    "client_id": TRYGG_OIDC_CLIENT_ID,
+                    "secret": TRYGG_OIDC_CLIENT_SECRET,
+                    "settings": {"server_url": TRYGG_OIDC_SERVER_URL, "fetch_userinfo": False},
+                }
+            ]
+            if all(_oidc)
+            else []
+        ),
+    }
+}
 
 # Two-step verification (TOTP, with recovery codes) is required of every user in every
 # role (trygg.accounts.middleware.RequireTwoFactorMiddleware). Only a local demo

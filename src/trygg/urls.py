@@ -5,7 +5,7 @@ from django.views.i18n import set_language
 from trygg.api.api import api
 
 urlpatterns = [
-    path("konto/", include("allauth.urls")),
+    path("konto/", include("trygg.accounts.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("karta/", include("trygg.geo.urls")),
     path(

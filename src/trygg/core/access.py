@@ -44,6 +44,13 @@ _ALLAUTH_PUBLIC = [
     "account_reset_password_from_key",
     "account_reset_password_from_key_done",
     "mfa_authenticate",
+    # Single sign-on (OpenID Connect): the provider's login and callback, and allauth's
+    # pages for a cancelled or failed SSO login and the closed sign-up.
+    "openid_connect_login",
+    "openid_connect_callback",
+    "socialaccount_login_cancelled",
+    "socialaccount_login_error",
+    "socialaccount_signup",
 ]
 _ALLAUTH_AUTHENTICATED = [
     "account_logout",
@@ -58,6 +65,7 @@ _ALLAUTH_AUTHENTICATED = [
     "mfa_view_recovery_codes",
     "mfa_generate_recovery_codes",
     "mfa_download_recovery_codes",
+    "socialaccount_connections",
 ]
 
 ACCESS = {

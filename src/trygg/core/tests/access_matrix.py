@@ -494,6 +494,14 @@ EXPECTED = {
     "account_reset_password_from_key": ({"uidb36": "1", "key": "ogiltig"}, everyone(ALLOWED)),
     "account_reset_password_from_key_done": ({}, everyone(ALLOWED)),
     "mfa_authenticate": ({}, {**everyone(ALLOWED), "anonymous": LOGIN}),
+    # Single sign-on: the login and callback of the configured provider ("sso"), and
+    # allauth's pages after an SSO login that was cancelled, failed or found no account.
+    "openid_connect_login": ({"provider_id": "sso"}, everyone(ALLOWED)),
+    "openid_connect_callback": ({"provider_id": "sso"}, everyone(ALLOWED)),
+    "socialaccount_login_cancelled": ({}, everyone(ALLOWED)),
+    "socialaccount_login_error": ({}, everyone(ALLOWED)),
+    # With no SSO login in progress, allauth sends everyone to the login page.
+    "socialaccount_signup": ({}, everyone(LOGIN)),
     # allauth: managing one's own account needs a login, no role
     "account_logout": ({}, logged_in(ALLOWED)),
     "account_reauthenticate": ({}, logged_in(ALLOWED)),
@@ -507,6 +515,7 @@ EXPECTED = {
     "mfa_view_recovery_codes": ({}, logged_in(ALLOWED)),
     "mfa_generate_recovery_codes": ({}, logged_in(ALLOWED)),
     "mfa_download_recovery_codes": ({}, logged_in(ALLOWED)),
+    "socialaccount_connections": ({}, logged_in(ALLOWED)),
 }
 
 # Text that must never appear in a subject's response: partnership P's data seen from Q.

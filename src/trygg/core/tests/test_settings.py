@@ -128,3 +128,31 @@ def test_production_settings_are_secure_by_default(tmp_path):
         "[\"'self'\"]",
         "[\"'self'\"]",
     ]
+
+
+@pytest.mark.parametrize(
+    "env, message",
+    [
+        ({"TRYGG_OIDC_SERVER_URL": "https://idp.example"}, "together"),
+        (
+            {
+                "TRYGG_OIDC_SERVER_URL": "http://idp.example",
+                "TRYGG_OIDC_CLIENT_ID": "x",
+                "TRYGG_OIDC_CLIENT_SECRET": "y",
+            },
+            "https://",
+        ),
+    ],
+    ids=["incomplete", "not https"],
+)
+def test_single_sign_on_settings_are_checked_at_start(env, message, tmp_path):
+    result = run_trygg(
+        "check",
+        TRYGG_SECRET_KEY="x",
+        TRYGG_AUDIT_KEY="y",
+        TRYGG_VAR_DIR=str(tmp_path),
+        **env,
+    )
+    assert result.returncode == 2
+    assert message in result.stderr
+    assert "Traceback" not in result.stderr

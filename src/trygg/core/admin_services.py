@@ -10,6 +10,7 @@ The policy lives here, in one place:
   partnership), nor change the role of someone who holds one.
 """
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -86,19 +87,26 @@ def _check_role(actor, partnership, role):
 
 @transaction.atomic
 def invite_user(*, actor, partnership, email, first_name, last_name, organisation, role):
-    """Create the user (no usable password) with ``role`` in ``partnership``. The caller
-    sends the invitation e-mail (``invitation_link``) once the transaction commits."""
+    """Give ``role`` in ``partnership`` to the user with ``email``: a new user (no usable
+    password) or one who already has an account in the same organisation, e.g. a police
+    officer who works in two municipalities' partnerships. The caller tells the user once
+    the transaction commits (``invitation_link`` when they have no password yet)."""
     if not administered_organisations(actor, partnership).filter(pk=organisation.pk).exists():
         raise ValidationError({"organisation": _("Välj en organisation som du administrerar.")})
     _check_role(actor, partnership, role)
-    user = services.create_user(
-        actor=actor,
-        email=email,
-        organisation=organisation,
-        first_name=first_name,
-        last_name=last_name,
-        partnership=partnership,
-    )
+    User = get_user_model()
+    existing = User.objects.filter(email__iexact=User.objects.normalize_email(email)).first()
+    if existing is None:
+        user = services.create_user(
+            actor=actor,
+            email=email,
+            organisation=organisation,
+            first_name=first_name,
+            last_name=last_name,
+            partnership=partnership,
+        )
+    else:
+        user = _existing_invitee(existing, partnership, organisation)
     membership = services.set_membership(actor=actor, user=user, partnership=partnership, role=role)
     record(
         "user.invite",
@@ -106,9 +114,39 @@ def invite_user(*, actor, partnership, email, first_name, last_name, organisatio
         partnership=partnership,
         obj=user,
         organisation=organisation,
-        data={"email": user.email, "role": role},
+        data={"email": user.email, "role": role, "existing_account": existing is not None},
     )
     return membership
+
+
+def _existing_invitee(user, partnership, organisation):
+    """An existing account may get a role here if it belongs to the chosen organisation
+    and has none here yet; a user belongs to one organisation (DESIGN.md §2)."""
+    if user.organisation_id != organisation.pk:
+        raise ValidationError(
+            {
+                "email": _(
+                    "Det finns redan ett konto med den e-postadressen i en annan "
+                    "organisation. En användare hör till en organisation: välj den "
+                    "organisationen om du administrerar den, eller be dess administratör "
+                    "om hjälp."
+                )
+            }
+        )
+    if not user.is_active:
+        raise ValidationError(
+            {"email": _("Kontot med den e-postadressen är avstängt och kan inte bjudas in.")}
+        )
+    if Membership.objects.filter(user=user, partnership=partnership).exists():
+        raise ValidationError(
+            {
+                "email": _(
+                    "Användaren har redan en roll i den här samverkan. Ändra rollen eller "
+                    "återaktivera användaren i listan i stället."
+                )
+            }
+        )
+    return user
 
 
 @transaction.atomic

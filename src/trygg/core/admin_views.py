@@ -8,6 +8,7 @@ from django.db import transaction
 from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
@@ -53,6 +54,14 @@ def _send_invitation(request, user, partnership):
     send_mail(subject, body, None, [user.email])
 
 
+def _send_role_notice(request, user, partnership):
+    context = {"user": user, "partnership": partnership, "inviter": request.user}
+    context["login_url"] = request.build_absolute_uri(reverse("account_login"))
+    subject = _("Du har fått en roll i %(partnership)s") % {"partnership": partnership.name}
+    body = render_to_string("core/admin/role_added_email.txt", context, request=request)
+    send_mail(subject, body, None, [user.email])
+
+
 @never_cache
 def user_invite(request):
     organisations = admin_services.administered_organisations(
@@ -70,11 +79,19 @@ def user_invite(request):
                 _add_errors(form, exc)
             else:
                 user, partnership = membership.user, request.partnership
-                transaction.on_commit(lambda: _send_invitation(request, user, partnership))
+                if user.has_usable_password():
+                    transaction.on_commit(lambda: _send_role_notice(request, user, partnership))
+                    notice = _(
+                        "%(email)s har redan ett konto och har nu en roll i %(partnership)s. "
+                        "Ett meddelande om det har skickats."
+                    )
+                else:
+                    transaction.on_commit(lambda: _send_invitation(request, user, partnership))
+                    notice = _(
+                        "%(email)s är inbjuden. En länk för att välja lösenord har skickats."
+                    )
                 messages.success(
-                    request,
-                    _("%(email)s är inbjuden. En länk för att välja lösenord har skickats.")
-                    % {"email": user.email},
+                    request, notice % {"email": user.email, "partnership": partnership.name}
                 )
                 return redirect("user_admin:users")
     elif request.method == "GET":

@@ -83,7 +83,11 @@ def test_invite_creates_the_user_audits_and_mails_a_link_without_password(
     entries = AuditEntry.objects.filter(actor_id=admin.pk).order_by("seq")
     by_action = {e.action: e for e in entries}
     assert {"user.create", "membership.set", "user.invite"} <= set(by_action)
-    assert by_action["user.invite"].data == {"email": "ny.person@a.example", "role": "reporter"}
+    assert by_action["user.invite"].data == {
+        "email": "ny.person@a.example",
+        "role": "reporter",
+        "existing_account": False,
+    }
     assert by_action["user.invite"].partnership_id == world.p.pk
     assert by_action["membership.set"].data["role"] == "reporter"
 
@@ -118,7 +122,7 @@ def test_duplicate_email_is_refused_next_to_the_field_and_nothing_changes(world)
     body = response.content.decode()
     assert response.status_code == 200 and "error-summary" in body
     assert 'id="id_email_error"' in body
-    assert "Det finns redan en användare med den e-postadressen." in body
+    assert "Användaren har redan en roll i den här samverkan." in body
     assert snapshot() == before
 
 
@@ -155,6 +159,59 @@ def test_partnership_admin_may_grant_every_role_in_any_organisation(world):
     assert response.status_code == 302
     user = User.objects.get(email="ny.person@a.example")
     assert user.organisation == world.org_b and membership(user, world.p).role == Role.AUDITOR
+
+
+def test_an_existing_account_of_the_same_organisation_gets_a_role_and_a_notice(
+    world, django_capture_on_commit_callbacks
+):
+    """A police officer who already works in partnership Q is invited to P as well."""
+    officer = world.users["other_partnership_coordinator"]  # organisation Q, role in Q
+    Participation.objects.create(partnership=world.p, organisation=world.org_q)
+    admin = world.users["partnership_admin"]
+    before_users = User.objects.count()
+    client = client_for(admin)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("user_admin:invite"),
+            {**INVITE, "email": officer.email.upper(), "organisation": world.org_q.pk},
+        )
+    assert response.status_code == 302
+    assert User.objects.count() == before_users
+    assert membership(officer, world.p).role == Role.REPORTER
+    assert membership(officer, world.q).role == Role.COORDINATOR
+    officer.refresh_from_db()
+    assert officer.has_usable_password() and officer.organisation == world.org_q
+    entry = AuditEntry.objects.filter(action="user.invite", actor_id=admin.pk).get()
+    assert entry.data["existing_account"] is True
+    assert len(mail.outbox) == 1
+    body = mail.outbox[0].body
+    assert "Samverkan P" in mail.outbox[0].subject
+    assert "/konto/login/" in body and "/konto/password/reset/key/" not in body
+    shown = client.get(response.url).content.decode()
+    assert "har redan ett konto och har nu en roll i Samverkan P" in shown
+
+
+@pytest.mark.parametrize(
+    "email, organisation, message",
+    [
+        ("coordinator@q.example", "org_a", "i en annan organisation"),
+        ("reporter@a.example", "org_a", "har redan en roll i den här samverkan"),
+    ],
+    ids=["other organisation", "already a member"],
+)
+def test_an_existing_account_that_cannot_be_invited_is_refused_with_a_reason(
+    world, email, organisation, message
+):
+    before = snapshot()
+    response = client_for(world.users["partnership_admin"]).post(
+        reverse("user_admin:invite"),
+        {**INVITE, "email": email, "organisation": getattr(world, organisation).pk},
+    )
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert 'id="id_email_error"' in page and message in page
+    assert snapshot() == before
+    assert not mail.outbox
 
 
 def test_org_admin_may_not_invite_into_another_organisation(world):

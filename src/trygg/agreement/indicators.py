@@ -15,7 +15,7 @@ incomplete. Readers without a detail role see counts of 1-4 as "<5" (DESIGN.md �
 import datetime as dt
 from decimal import Decimal
 
-from django.db.models import Sum
+from django.db.models import Min, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -287,9 +287,17 @@ def indicator_series(indicator, *, user=None, today=None, start=None, end=None):
                 figures_by_year.setdefault(row[0], {})[row[1]] = row[2]
         missing_years = set()
         hidden = False
+        first = first_counted_date(partnership)
+        before_data = False
         for period in periods:
             count = counts.get(period.key, 0)
             row = _row(indicator, period, today)
+            if first is None or period.end < first:
+                # No reports reach back this far: "no data", not a count of zero.
+                row.update(count=None, value=None, value_exact=None, display=_("inga uppgifter"))
+                rows.append(row)
+                before_data = True
+                continue
             row["count"] = count
             value = count
             if rate:
@@ -324,6 +332,16 @@ def indicator_series(indicator, *, user=None, today=None, start=None, end=None):
             notes.append(
                 _("Antal mellan 1 och 4 visas som ”<5” för att skydda enskilda händelser.")
             )
+        if before_data:
+            notes.append(
+                _(
+                    "Trygghetscenter har inga rapporter före %(date)s: perioder som slutar "
+                    "tidigare visas som ”inga uppgifter”."
+                )
+                % {"date": first.isoformat()}
+                if first
+                else _("Trygghetscenter har inga rapporter ännu.")
+            )
     else:
         entered = {
             v.period_key: v
@@ -339,12 +357,22 @@ def indicator_series(indicator, *, user=None, today=None, start=None, end=None):
     baseline = None
     if indicator.baseline_start and indicator.baseline_end:
         in_baseline = [r for r in rows if r["in_baseline"]]
-        # Hidden small counts are included: a mean over many periods gives none away.
         values = [r["value_exact"] for r in in_baseline]
+        value = _mean(values)
+        if any(r["hidden"] for r in in_baseline):
+            # The mean and the periods shown beside it would give a hidden count away
+            # (mean × periods − the shown ones), so the reader who sees "<5" does not get it.
+            value = None
+            notes.append(
+                _(
+                    "Jämförelsevärdet visas inte eftersom en period i jämförelseperioden "
+                    "har ett litet antal som är dolt."
+                )
+            )
         baseline = {
             "start": indicator.baseline_start,
             "end": indicator.baseline_end,
-            "value": _mean(values),
+            "value": value,
             "periods": len(in_baseline),
         }
         if not in_baseline:
@@ -377,6 +405,13 @@ def indicator_series(indicator, *, user=None, today=None, start=None, end=None):
         "notes": notes,
         "exact": exact,
     }
+
+
+def first_counted_date(partnership):
+    """The first date the rollup has a count for: periods before it have no data."""
+    return IncidentCount.objects.filter(partnership=partnership).aggregate(first=Min("date"))[
+        "first"
+    ]
 
 
 def _row(indicator, period, today):

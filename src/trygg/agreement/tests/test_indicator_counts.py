@@ -265,3 +265,69 @@ def test_manual_values_are_the_entered_values(agreement_world):
     assert series["baseline"]["value"] == 70.5
     assert series["target"]["value"] == Decimal("75.00")
     assert indicator.kind == Indicator.Kind.MANUAL
+
+
+def test_periods_before_the_first_report_have_no_data_rather_than_zero(agreement_world):
+    w = agreement_world
+    make_incidents(
+        w,
+        [w.r1],
+        n=30,
+        start=dt.date(2025, 3, 10),
+        end=dt.date(2025, 9, 1),
+        withdrawn=0,
+        duplicates=0,
+    )
+    indicator = make_indicator(
+        w,
+        name="Alla händelser",
+        kind="computed",
+        categories=Category.objects.filter(code__in=["VALD.HOT", "VALD.MISSHANDEL"]),
+        resolution="month",
+    )
+    series = indicator_series(indicator, start=dt.date(2025, 1, 1), end=dt.date(2025, 12, 31))
+    rows = {r["key"]: r for r in series["periods"]}
+    assert rows["2025-01"]["value"] is None and rows["2025-01"]["display"] == "inga uppgifter"
+    assert rows["2025-02"]["value"] is None
+    assert rows["2025-03"]["value"] is not None  # the first report's month counts
+    assert rows["2025-11"]["value"] == 0  # after the first report, none is a real zero
+    assert any("inga rapporter före 2025-" in note for note in series["notes"])
+
+
+def test_a_viewer_gets_no_baseline_mean_that_would_give_a_hidden_count_away(agreement_world):
+    w = agreement_world
+    # Twelve baseline months of 10, 10, ... and one month of 2.
+    leaf = w.r1
+    hot = Category.objects.get(code="VALD.HOT")
+    for month in range(1, 13):
+        n = 2 if month == 6 else 10
+        for i in range(n):
+            Incident.objects.create(
+                partnership=w.p,
+                organisation=w.org_a,
+                reported_by=w.users["reporter"],
+                source="manual",
+                category=hot,
+                occurred_date=dt.date(2024, month, 1 + i),
+                reported_at=dt.datetime(2024, month, 28, tzinfo=dt.UTC),
+                area=leaf,
+            )
+    from trygg.incidents import rollup
+
+    rollup.rebuild([w.p.pk])
+    indicator = make_indicator(
+        w,
+        name="Hot",
+        kind="computed",
+        categories=Category.objects.filter(code="VALD.HOT"),
+        resolution="month",
+        baseline_start=dt.date(2024, 1, 1),
+        baseline_end=dt.date(2024, 12, 31),
+    )
+    exact = indicator_series(indicator, user=w.users["coordinator"], start=dt.date(2024, 1, 1))
+    assert exact["baseline"]["value"] == pytest.approx(112 / 12, abs=0.005)
+    seen = indicator_series(indicator, user=w.users["viewer"], start=dt.date(2024, 1, 1))
+    shown = [r["value"] for r in seen["periods"] if r["in_baseline"]]
+    assert shown.count(None) == 1  # June's 2 is "<5"
+    assert seen["baseline"]["value"] is None
+    assert any("Jämförelsevärdet visas inte" in note for note in seen["notes"])

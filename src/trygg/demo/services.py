@@ -9,6 +9,7 @@ everything is there afterwards or nothing is. Incidents come from the pure model
 from __future__ import annotations
 
 import datetime as dt
+import random
 import time
 from collections import Counter
 from dataclasses import dataclass, field
@@ -37,7 +38,7 @@ from trygg.incidents.taxonomy import DEFAULT_TAXONOMY
 from trygg.meetings.models import Meeting
 from trygg.work.models import Action, Presence
 
-from . import generator, sigtuna
+from . import generator, seed_agreement, seed_work, sigtuna
 
 DEMO_PASSWORD = "Sigtuna-trygg-demo-1"
 DEFAULT_SEED = 20210
@@ -71,7 +72,16 @@ def demo_emails():
     return [f"{local}@{sigtuna.EMAIL_DOMAIN}" for local, *_ in sigtuna.USERS]
 
 
-def load_demo(*, seed=DEFAULT_SEED, scale=1.0, years=3, today=None, reset=False, stdout=None):
+def load_demo(
+    *,
+    seed=DEFAULT_SEED,
+    scale=1.0,
+    years=3,
+    today=None,
+    reset=False,
+    stdout=None,
+    weekly_work=True,
+):
     """Create the Sigtuna demo and return a :class:`DemoResult`.
 
     Refuses (:class:`DemoRefused`) when the database already has partnerships, incidents
@@ -79,7 +89,8 @@ def load_demo(*, seed=DEFAULT_SEED, scale=1.0, years=3, today=None, reset=False,
     their ``demo.load`` audit entries) and the demo users and organisations are deleted
     first. Audit entries are never deleted. ``today`` (a date) fixes the last day of
     generated data; by default it is today in Europe/Stockholm and no incident lies after
-    the current time.
+    the current time. ``weekly_work`` adds the agreement, actions, presence and meetings
+    (the seeds' own tests load without them and seed themselves).
     """
     if scale <= 0:
         raise DemoRefused(_("Skalan måste vara större än noll."))
@@ -169,6 +180,12 @@ def load_demo(*, seed=DEFAULT_SEED, scale=1.0, years=3, today=None, reset=False,
         police = _load_police_events(partnership, end)
         timings["police_events"] = time.perf_counter() - t
 
+        if weekly_work:
+            say(_("Skapar överenskommelse, åtgärder, närvaro och avstämningar …"))
+            t = time.perf_counter()
+            _seed_weekly_work(partnership, orgs, users, now.date(), seed)
+            timings["weekly_work"] = time.perf_counter() - t
+
         years_arr = data.occurred_date.astype("datetime64[Y]").astype(np.int64) + 1970
         by_year = {
             int(y): int(c) for y, c in zip(*np.unique(years_arr, return_counts=True), strict=True)
@@ -223,6 +240,15 @@ def load_demo(*, seed=DEFAULT_SEED, scale=1.0, years=3, today=None, reset=False,
     timings["commit"] = time.perf_counter() - t
     timings["total"] = time.perf_counter() - t0
     return result
+
+
+def _seed_weekly_work(partnership, orgs, users, today, seed):
+    """The agreement with its indicators, actions and presence, and the weekly meetings
+    (each through its app's services, so they are audited like real work)."""
+    by_local = {local: user for (local, *_rest), user in zip(sigtuna.USERS, users, strict=True)}
+    rng = random.Random(seed)
+    for seeder in (seed_agreement, seed_work):
+        seeder.seed(partnership=partnership, orgs=orgs, users=by_local, today=today, rng=rng)
 
 
 def _load_police_events(partnership, end):

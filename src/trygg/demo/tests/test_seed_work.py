@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db
 
 
 def small_demo(today):
-    result = services.load_demo(seed=3, scale=0.05, years=1, today=today)
+    result = services.load_demo(seed=3, scale=0.05, years=1, today=today, weekly_work=False)
     orgs = {}
     for key, name, _kind, parent_key, *_rest in sigtuna.ORGANISATIONS:
         orgs[key] = Organisation.objects.get(name=name, parent=orgs.get(parent_key))

@@ -38,7 +38,7 @@ from trygg.incidents.taxonomy import DEFAULT_TAXONOMY
 from trygg.meetings.models import Meeting
 from trygg.work.models import Action, Presence
 
-from . import generator, seed_agreement, seed_work, sigtuna
+from . import generator, seed_agreement, seed_meetings, seed_work, sigtuna
 
 DEMO_PASSWORD = "Sigtuna-trygg-demo-1"
 DEFAULT_SEED = 20210
@@ -247,7 +247,7 @@ def _seed_weekly_work(partnership, orgs, users, today, seed):
     (each through its app's services, so they are audited like real work)."""
     by_local = {local: user for (local, *_rest), user in zip(sigtuna.USERS, users, strict=True)}
     rng = random.Random(seed)
-    for seeder in (seed_agreement, seed_work):
+    for seeder in (seed_agreement, seed_work, seed_meetings):
         seeder.seed(partnership=partnership, orgs=orgs, users=by_local, today=today, rng=rng)
 
 

@@ -158,15 +158,16 @@ def _overview(partnership, period, windows, picture):
     units = dict(
         Organisation.objects.filter(parent__in=participants).values_list("pk", "parent_id")
     )
-    top_of = {org.pk: org.pk for org in participants} | units
+    participant_ids = {org.pk for org in participants}
     org_names = dict(Organisation.objects.filter(pk__in=by_org).values_list("pk", "name"))
 
     since = end - datetime.timedelta(weeks=COMPLIANCE_WEEKS) + datetime.timedelta(days=1)
     last = {}
     for org_id, day in counts.last_report_dates(partnership, since, end).items():
-        top = top_of.get(org_id)
-        if top is not None and (top not in last or day > last[top]):
-            last[top] = day
+        # A unit's report counts for the unit (if it takes part itself) and its parent.
+        for target in (org_id, units.get(org_id)):
+            if target in participant_ids and (target not in last or day > last[target]):
+                last[target] = day
     silent = []
     for org in sorted(participants, key=lambda o: o.name):
         day = last.get(org.pk)

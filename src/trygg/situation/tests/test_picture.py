@@ -186,3 +186,24 @@ def test_the_density_layer_is_drawn_only_from_incidents_every_detail_role_may_se
     kde = build_picture(sigtuna.p, WEEK)["hotspots"]["kde"]
     assert kde["cells"] and {c["level"] for c in kde["cells"]} <= {1, 2, 3, 4}
     assert max(c["level"] for c in kde["cells"]) == 4
+
+
+def test_a_unit_that_takes_part_itself_reports_for_itself_and_for_its_parent(sigtuna):
+    """Fältverksamheten (a unit of the municipality, itself a participant) reporting this
+    week is not silent, and neither is the municipality it belongs to."""
+    regso = next(iter(sigtuna.sigtuna.regso.values()))
+    unit = create_organisation(
+        actor=None,
+        name="Fältverksamheten",
+        kind=Organisation.Kind.MUNICIPALITY,
+        parent=sigtuna.org_b,
+        partnership=sigtuna.p,
+    )
+    add_incidents(sigtuna, area=regso, day=WEEK.start, organisation=unit)
+    refresh_rollup(sigtuna)
+
+    silent = {s["organisation"] for s in build_picture(sigtuna.p, WEEK)["overview"]["silent"]}
+
+    assert "Fältverksamheten" not in silent
+    assert "Organisation B" not in silent
+    assert "Organisation A" in silent

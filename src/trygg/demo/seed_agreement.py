@@ -434,3 +434,39 @@ def seed(*, partnership, orgs, users, today, rng):
         actor, partnership, current, goals, orgs, rng=rng, today=today, done=False
     )
     return {"old": old, "current": current}
+
+
+ANNUAL_SUMMARY = (
+    "Lägesbilden har under året visat flest otrygghetsskapande händelser i Valsta och "
+    "Märsta norra, med toppar kring valborg, sommarlovet och nyår. Skadegörelse och "
+    "ungdomssamlingar på allmän plats har varit vanligast; polisens publicerade händelser "
+    "bekräftar bilden i stort."
+)
+ANNUAL_ASSESSMENT = (
+    "Samverkan har hållit veckans avstämning nästan varje vecka och rapporteringen från "
+    "partnerna har blivit jämnare. Närvaron i fokusområdena har ökat, men utvärderingarna "
+    "visar ännu ingen säker förändring i antalet händelser: underlaget per område är litet. "
+    "Arbetet fortsätter med samma prioriteringar; rapporteringen från skolorna behöver bli "
+    "regelbundnare."
+)
+
+
+def seed_annual_report(*, partnership, users, today):
+    """Last year's annual report, written and approved (after the actions are seeded, so
+    the actions done and their evaluations are in it), and this year's as a draft."""
+    coordinator = users["samordnare"]
+    last_year = today.year - 1
+    services.save_annual_texts(
+        actor=coordinator,
+        partnership=partnership,
+        year=last_year,
+        summary=ANNUAL_SUMMARY,
+        assessment=ANNUAL_ASSESSMENT,
+    )
+    services.approve_annual_report(actor=coordinator, partnership=partnership, year=last_year)
+    services.save_annual_texts(
+        actor=coordinator,
+        partnership=partnership,
+        year=today.year,
+        summary="Utkast: sammanfattningen skrivs i januari när året är slut.",
+    )

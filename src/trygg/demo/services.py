@@ -249,6 +249,7 @@ def _seed_weekly_work(partnership, orgs, users, today, seed):
     rng = random.Random(seed)
     for seeder in (seed_agreement, seed_work, seed_meetings):
         seeder.seed(partnership=partnership, orgs=orgs, users=by_local, today=today, rng=rng)
+    seed_agreement.seed_annual_report(partnership=partnership, users=by_local, today=today)
 
 
 def _load_police_events(partnership, end):

@@ -205,3 +205,31 @@ def test_the_demo_has_the_real_police_events_up_to_its_last_day(demo):
     assert not police.filter(lat__isnull=False).exists()
     assert police.filter(area__kind=Area.Kind.REGSO).exists()
     assert TypeMapping.objects.filter(partnership=p, ignored=False).exists()
+
+
+def test_the_weekly_work_is_in_the_demo_and_audited(demo, client):
+    """The agreement with live indicators, a history of meetings with decisions and
+    actions, presence, an evaluated action and an approved annual report, all written
+    through the services (so in the audit chain, which still verifies)."""
+    from trygg.agreement.models import AnnualReport
+    from trygg.agreement.selectors import current_agreement
+    from trygg.meetings.models import Decision, Meeting, MinutesVersion
+    from trygg.work.models import ActionEvaluation, Presence
+
+    p = demo.partnership
+    agreement = current_agreement(p, TODAY)
+    assert agreement is not None and agreement.priorities.count() == 3
+    held = Meeting.objects.filter(partnership=p, status__in=["held", "approved"])
+    assert held.count() >= 10
+    assert MinutesVersion.objects.filter(meeting__partnership=p).count() >= 10
+    assert Decision.objects.filter(meeting__partnership=p, action__isnull=False).exists()
+    assert Presence.objects.filter(partnership=p, status="performed").exists()
+    assert ActionEvaluation.objects.filter(action__partnership=p).exists()
+    report = AnnualReport.objects.get(partnership=p, year=TODAY.year - 1)
+    assert report.approved_at is not None and report.pdf_sha256
+    assert AuditEntry.objects.filter(partnership_id=p.pk, action__startswith="meetings.").exists()
+    assert all(chain.ok for chain in verify_all())
+
+    client.force_login(get_user_model().objects.get(email="ledning@demo.trygg.local"))
+    page = client.get(f"/overenskommelse/arsuppfoljning/{TODAY.year - 1}/")
+    assert page.status_code == 200

@@ -200,7 +200,12 @@ def _agenda_context(request, meeting):
         decision.item_visible = decision.item is None or agenda.may_see_item(
             request.user, request.membership, decision.item
         )
+        # A decision about an action is as restricted as the action: its text often
+        # names what the action is (where the police will patrol).
+        decision.text_visible = decision.action is None or decision.action_visible
         decisions.append(decision)
+    for item in shown:
+        item.visible_decisions = [d for d in decisions if d.item_id == item.pk]
     return {"items": shown, "hidden_items": hidden, "decisions": decisions}
 
 
@@ -547,15 +552,12 @@ def minutes(request, pk):
         if i["kind"] != "action"
         or services.action_visible(request.user, request.membership, i.get("action"))
     ]
-    decisions = [
-        {
-            **d,
-            "action_visible": services.action_visible(
-                request.user, request.membership, d.get("action")
-            ),
-        }
-        for d in snapshot["decisions"]
-    ]
+    decisions = []
+    for d in snapshot["decisions"]:
+        visible = services.action_visible(request.user, request.membership, d.get("action"))
+        decisions.append(
+            {**d, "action_visible": visible, "text_visible": d.get("action") is None or visible}
+        )
     record(
         "meetings.minutes_read",
         actor=request.user,

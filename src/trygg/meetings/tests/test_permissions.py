@@ -229,3 +229,47 @@ def test_action_items_are_shown_only_to_those_who_may_see_the_action(world, seri
         reverse("meetings:minutes", args=[meeting.pk])
     )
     assert "POLISINSATS-HEMLIG" not in minutes_b.content.decode()
+
+
+def test_a_decision_about_a_restricted_action_is_as_restricted_as_the_action(world, meeting):
+    """In GREEN minutes, the decision to patrol (an AMBER action of organisation A) is
+    read by A and the coordinators, not by organisation B's reporter: not on the meeting
+    page, not in the minutes, not in the PDF every detail role downloads."""
+    coordinator = world.users["coordinator"]
+    services.record_decision(
+        actor=coordinator,
+        partnership=world.p,
+        meeting=meeting,
+        text="PATRULL-BESLUT: fotpatrull vid torget fredag kväll.",
+        new_action={
+            "title": "Fotpatrull vid torget",
+            "type": "presence",
+            "organisation": world.org_a,
+            "end": MEETING_DAY + datetime.timedelta(days=5),
+            "label": "AMBER",
+        },
+    )
+    services.record_decision(
+        actor=coordinator, partnership=world.p, meeting=meeting, text="ÖPPET-BESLUT"
+    )
+    version = held_and_approved(world, meeting)
+    pages = ("meetings:detail", "meetings:minutes")
+
+    own = client_for(world.users["reporter"])  # organisation A
+    for name in pages:
+        assert "PATRULL-BESLUT" in own.get(reverse(name, args=[meeting.pk])).content.decode()
+
+    other = client_for(world.users["other_org_reporter"])  # organisation B
+    for name in pages:
+        body = other.get(reverse(name, args=[meeting.pk])).content.decode()
+        assert "ÖPPET-BESLUT" in body
+        assert "PATRULL-BESLUT" not in body and "Fotpatrull vid torget" not in body
+        assert "Ett beslut om en åtgärd med begränsad delning" in body
+
+    from io import BytesIO
+
+    from pypdf import PdfReader
+
+    text = "".join(page.extract_text() for page in PdfReader(BytesIO(bytes(version.pdf))).pages)
+    assert "ÖPPET-BESLUT" in text
+    assert "PATRULL-BESLUT" not in text

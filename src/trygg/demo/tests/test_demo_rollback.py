@@ -38,7 +38,7 @@ def test_generator_failure_after_the_areas_leaves_nothing(monkeypatch):
 
     monkeypatch.setattr(generator, "generate", broken)
     with pytest.raises(RuntimeError):
-        services.load_demo(seed=1, scale=0.05, years=1, today=TODAY)
+        services.load_demo(seed=1, scale=0.05, years=1, today=TODAY, weekly_work=False)
     assert seen["areas"] > 0  # the failure came after the areas were written
     assert snapshot() == before
 
@@ -58,15 +58,15 @@ def test_failure_in_a_later_batch_rolls_back_the_earlier_batches(monkeypatch):
 
     monkeypatch.setattr(services, "record", failing_record)
     with pytest.raises(RuntimeError):
-        services.load_demo(seed=1, scale=0.05, years=1, today=TODAY)
+        services.load_demo(seed=1, scale=0.05, years=1, today=TODAY, weekly_work=False)
     assert len(batches) == 2
     assert snapshot() == before
 
 
 def test_failure_during_reset_keeps_the_old_demo(monkeypatch):
-    services.load_demo(seed=1, scale=0.05, years=1, today=TODAY)
+    services.load_demo(seed=1, scale=0.05, years=1, today=TODAY, weekly_work=False)
     before = snapshot()
     monkeypatch.setattr(generator, "generate", lambda **kw: (_ for _ in ()).throw(ValueError()))
     with pytest.raises(ValueError):
-        services.load_demo(seed=2, scale=0.05, years=1, today=TODAY, reset=True)
+        services.load_demo(seed=2, scale=0.05, years=1, today=TODAY, reset=True, weekly_work=False)
     assert snapshot() == before

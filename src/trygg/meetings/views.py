@@ -43,7 +43,7 @@ def _summary_meeting(request, pk):
 
 
 def _day_label(meeting):
-    return date_format(timezone.localdate(meeting.starts_at), "l j F Y").capitalize()
+    return date_format(timezone.localdate(meeting.starts_at), "l j F Y")
 
 
 def meeting_list(request):

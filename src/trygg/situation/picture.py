@@ -10,6 +10,8 @@ recipients); ``render`` filters when it is shown.
 """
 
 import datetime
+import json
+import logging
 from typing import NamedTuple
 
 import numpy as np
@@ -24,6 +26,8 @@ from trygg.incidents.models import Incident, Label, Source
 
 from . import counts, hotspots, stats, suppression
 from .structure import area_rows, category_groups
+
+logger = logging.getLogger(__name__)
 
 FORMAT_VERSION = 1
 HOTSPOT_RECENT_WEEKS = 4
@@ -124,26 +128,74 @@ def _flags(result, rows, groups, shape):
     return flags
 
 
-def with_suppression(picture):
+def with_suppression(picture, earlier=()):
     """The picture with, for viewers, every window's cells as shown, "<5" or "–"
     (DESIGN.md §5), decided for all windows together so that no window's totals give away
-    another's small count. Needs nothing but the picture; only roles without details need
-    it (approved versions and the viewer PDF), so drafts skip the work."""
+    another's small count. Only roles without details need it (approved versions and the
+    viewer PDF), so drafts skip the work.
+
+    ``earlier``: the approved pictures viewers already have (``published_neighbours``),
+    nearest first: what they showed stays as it was, and this picture is suppressed so
+    that the two read together give nothing away either (this year to date minus last
+    week's is this week). Pictures with other rows or groups (the areas or the taxonomy
+    changed since) share no cells with this one and are left out. If what the earlier
+    ones showed already gives a small count away among themselves (versions approved
+    before this check existed), the farthest is dropped until the rest can be protected;
+    the picture records which were used."""
     if "suppression" in picture:
         return picture
     table = picture["table"]
-    shown = suppression.suppress_area_tables(
-        rows=picture["rows"],
-        groups=picture["groups"],
-        group_counts={name: np.asarray(table[name]["groups"]) for name in WINDOWS},
-        category_counts={name: np.asarray(table[name]["categories"]) for name in WINDOWS},
-        spans={
-            name: tuple(datetime.date.fromisoformat(d) for d in picture["windows"][name])
-            for name in WINDOWS
-        },
-    )
+    usable = [old for old in earlier if _same_cells(old, picture)]
+    while True:
+        try:
+            shown = suppression.suppress_area_tables(
+                rows=picture["rows"],
+                groups=picture["groups"],
+                group_counts={name: np.asarray(table[name]["groups"]) for name in WINDOWS},
+                category_counts={name: np.asarray(table[name]["categories"]) for name in WINDOWS},
+                spans={name: _span(picture, name) for name in WINDOWS},
+                published=_published(usable),
+            )
+            break
+        except suppression.SuppressionError:
+            if not usable:
+                raise
+            logger.warning("suppression: leaving out an earlier lägesbild it cannot agree with")
+            usable.pop()
     picture["suppression"] = {name: shown[name] for name in WINDOWS}
+    picture["suppressed_with"] = [
+        {"period": old["period"]["key"], "version": old.get("approval", {}).get("version")}
+        for old in usable
+    ]
     return picture
+
+
+def _span(picture, name):
+    return tuple(datetime.date.fromisoformat(d) for d in picture["windows"][name])
+
+
+def _cell_layout(picture):
+    rows = [(row["id"], sorted(map(str, row["leaves"]))) for row in picture["rows"]]
+    groups = [(g["code"], [c["id"] for c in g["categories"]]) for g in picture["groups"]]
+    return json.loads(json.dumps([rows, groups]))
+
+
+def _same_cells(old, picture):
+    return "suppression" in old and _cell_layout(old) == _cell_layout(picture)
+
+
+def _published(pictures):
+    """The earlier pictures' windows as ``suppression.Published``."""
+    return {
+        (k, name): suppression.Published(
+            span=_span(old, name),
+            group_counts=np.asarray(old["table"][name]["groups"], dtype=np.int64),
+            category_counts=np.asarray(old["table"][name]["categories"], dtype=np.int64),
+            shown=old["suppression"][name],
+        )
+        for k, old in enumerate(pictures)
+        for name in WINDOWS
+    }
 
 
 def _overview(partnership, period, windows, picture):

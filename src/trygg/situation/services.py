@@ -139,6 +139,38 @@ def canonical_json(value):
     return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode()
 
 
+MAX_NEIGHBOURS = 2
+_SNAPSHOT_PARTS = ("period", "approval", "rows", "groups", "table", "windows", "suppression")
+
+
+def published_neighbours(partnership, period):
+    """The approved lägesbilder a viewer is most likely to read next to a new version of
+    ``period``, nearest first: its own latest version (a revision is read against the
+    first), then the latest version of the period before and of the period after (this
+    year to date minus last week's is this week), at most ``MAX_NEIGHBOURS``: each one
+    makes the suppression at approval slower (docs/benchmarks.md). Only the parts the
+    suppression needs are read from the snapshots."""
+    keys = [period.key, period.previous().key, period.next().key]
+    latest = {}
+    for report_id, key, number in SituationVersion.objects.filter(
+        report__partnership=partnership, report__period_key__in=keys
+    ).values_list("report_id", "report__period_key", "number"):
+        if number > latest.get(key, (None, 0))[1]:
+            latest[key] = (report_id, number)
+    result = []
+    for key in keys:
+        if key not in latest or len(result) == MAX_NEIGHBOURS:
+            continue
+        report_id, number = latest[key]
+        parts = (
+            SituationVersion.objects.filter(report_id=report_id, number=number)
+            .values(*(f"snapshot__{part}" for part in _SNAPSHOT_PARTS))
+            .get()
+        )
+        result.append({part: parts[f"snapshot__{part}"] for part in _SNAPSHOT_PARTS})
+    return result
+
+
 @transaction.atomic
 def approve(*, actor, partnership, period, change_note="", request=None, now=None):
     """Freeze the period's lägesbild as a new version: data, texts and two PDFs with their
@@ -154,7 +186,10 @@ def approve(*, actor, partnership, period, change_note="", request=None, now=Non
     number = report.versions.count() + 1
     if number > 1 and not change_note:
         raise ValidationError({"change_note": _("Skriv vad som ändrats sedan förra versionen.")})
-    picture = with_suppression(build_picture(partnership, period, now=now))
+    picture = with_suppression(
+        build_picture(partnership, period, now=now),
+        earlier=published_neighbours(partnership, period),
+    )
     picture["texts"] = texts_of(report, partnership)
     picture["approval"] = {
         "version": number,

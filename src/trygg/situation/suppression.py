@@ -56,9 +56,10 @@ Several tables side by side (time windows) must be suppressed together: each may
 safe alone, yet this week's "<5" can be pinned by the last 4 weeks' count of the same cell
 (this week <= last 4 weeks - the previous week). ``combine_tables`` with
 ``window_relations`` (or ``suppress_area_tables`` with ``spans``) adds those
-containments. What a reader can learn by comparing one week's report with the next
-(this year's count then and now) is not covered: cells published earlier can be passed
-as ``fixed``.
+containments. A reader also compares one week's report with the next (this year to
+date now minus last week's year to date is this week), and a revised version with the
+first: ``suppress_area_tables`` with ``published`` takes the windows published earlier
+as fixed, with their relations to the new windows where the counts still satisfy them.
 """
 
 from __future__ import annotations
@@ -86,6 +87,7 @@ __all__ = [
     "AreaTable",
     "Column",
     "Constraint",
+    "Published",
     "Status",
     "SuppressionError",
     "Table",
@@ -208,6 +210,12 @@ def _normalise_constraints(constraints) -> list[Constraint]:
     return out
 
 
+def _relation_holds(values, exact):
+    """Whether ``values[0]`` is (``exact``) or contains the sum of the others."""
+    rest = sum(values[1:])
+    return values[0] == rest if exact else values[0] >= rest
+
+
 class _Problem:
     """Cells, values and constraints as index lists, plus per-cell state."""
 
@@ -231,9 +239,13 @@ class _Problem:
             self._add(constraint)
 
     @classmethod
-    def joined(cls, problems: Mapping[Hashable, _Problem], relations) -> _Problem:
+    def joined(
+        cls, problems: Mapping[Hashable, _Problem], relations, *, where_true=False
+    ) -> _Problem:
         """The problem of ``combine_tables`` (same cells, same constraints in the same
-        order) put together from the tables' problems: {name: problem}."""
+        order) put together from the tables' problems: {name: problem}. ``where_true``:
+        a relation's constraint on a cell is left out where the values break it (tables
+        counted at different times, see ``combine_tables``)."""
         joint = cls.__new__(cls)
         joint.cells, joint.values, joint.unpublished = [], [], []
         joint.eq_cells, joint.eq_coefs, joint.eq_exact = [], [], []
@@ -250,13 +262,13 @@ class _Problem:
             parts = [problems[name] for name in inners]
             for cell, i in problems[outer].index.items():
                 if all(cell in part.index for part in parts):
-                    joint.eq_cells.append(
-                        [i + offsets[outer]]
-                        + [
-                            part.index[cell] + offsets[name]
-                            for name, part in zip(inners, parts, strict=True)
-                        ]
-                    )
+                    idx = [i + offsets[outer]] + [
+                        part.index[cell] + offsets[name]
+                        for name, part in zip(inners, parts, strict=True)
+                    ]
+                    if where_true and not _relation_holds([joint.values[j] for j in idx], exact):
+                        continue
+                    joint.eq_cells.append(idx)
                     joint.eq_coefs.append([1] + [-1] * len(parts))
                     joint.eq_exact.append(bool(exact))
         joint.index = {cell: i for i, cell in enumerate(joint.cells)}
@@ -1724,7 +1736,7 @@ def disclosure_ranges(
 
     Uses only public knowledge: ``statuses`` of the published cells, ``shown`` values of
     the SHOWN cells (other entries are ignored), the constraints, and the rules (a PRIMARY
-    cell is in [1, threshold-1], a SECONDARY one at least ``threshold``, an unpublished one
+    cell is in [1, threshold-1], a SECONDARY one at least 1, an unpublished one
     at least 0). ``cells``: which hidden cells to report (default: all of them).
     A small count is safe when ``is_protected(*range)``.
     """
@@ -2018,11 +2030,16 @@ def window_relations(
 def combine_tables(
     tables: Mapping[Hashable, Table],
     relations: Iterable[tuple[Hashable, Sequence[Hashable], bool]] = (),
+    *,
+    where_true: bool = False,
 ) -> Table:
     """One table of several (e.g. time windows) with their cells keyed ``(name, cell)``,
     so that they are suppressed together. ``relations``: ``(outer, inners, exact)``, see
     ``window_relations``: for every cell key the tables share, ``outer`` >= (or ==) the
-    sum over ``inners``."""
+    sum over ``inners``. ``where_true``: leave a relation out for the cells whose values
+    break it (tables counted at different times: a late report or a withdrawal since the
+    earlier one was published changes a window's count, and a reader who takes the earlier
+    count for the current one then reaches a wrong value, not the hidden one)."""
     values, constraints, unpublished = {}, [], set()
     for name, table in tables.items():
         for cell, value in table.values.items():
@@ -2039,6 +2056,11 @@ def combine_tables(
     for outer, inners, exact in relations:
         for cell in tables[outer].values:
             if all(cell in tables[name].values for name in inners):
+                if where_true and not _relation_holds(
+                    [tables[outer].values[cell], *(tables[name].values[cell] for name in inners)],
+                    exact,
+                ):
+                    continue
                 constraints.append(
                     Constraint((outer, cell), [(name, cell) for name in inners], exact)
                 )
@@ -2166,6 +2188,18 @@ def suppress_area_table(
     )[None]
 
 
+class Published(NamedTuple):
+    """A window of a lägesbild published earlier, as its readers have it: its span
+    (first day, last day), the counts it was suppressed with then (``group_counts``,
+    ``category_counts`` as for ``suppress_area_tables``) and what was shown (the JSON of
+    ``suppress_area_table``). Its rows and groups must be those of the new windows."""
+
+    span: tuple[datetime.date, datetime.date]
+    group_counts: Any
+    category_counts: Any
+    shown: Mapping
+
+
 def suppress_area_tables(
     *,
     rows: Sequence[Mapping],
@@ -2173,18 +2207,43 @@ def suppress_area_tables(
     group_counts: Mapping[Hashable, Any],
     category_counts: Mapping[Hashable, Any],
     spans: Mapping[Hashable, tuple[datetime.date, datetime.date]] | None = None,
+    published: Mapping[Hashable, Published] | None = None,
     threshold: int = DEFAULT_THRESHOLD,
 ) -> dict[Hashable, dict]:
     """Several windows of the lägesbild suppressed together: {window: as
     ``suppress_area_table``}. With ``spans`` ({window: (first day, last day)}) the
     windows' containment is part of the arithmetic (``window_relations``), so that e.g.
-    a "<5" this week cannot be narrowed down with the last 4 weeks or the year to date."""
+    a "<5" this week cannot be narrowed down with the last 4 weeks or the year to date.
+
+    ``published``: {name: ``Published``} windows shown earlier (the lägesbilder approved
+    before, and earlier versions of this one). What they showed is fixed, and the new
+    windows are suppressed so that, read together with them, no small count of either can
+    be recovered: this year to date minus last week's year to date is this week. Their
+    counts may have changed since (late reports, withdrawals); a relation between an
+    earlier window and a new one is used for the cells where it still holds."""
     threshold = _check_threshold(threshold)
+    published = dict(published or {})
+    if published and not spans:
+        raise ValueError("published windows need the spans of the new windows")
+    clash = set(published) & set(category_counts)
+    if clash:
+        raise ValueError(f"published window names {sorted(clash, key=repr)!r} are in use")
     tables = {
         name: _area_table_from_dicts(rows, groups, group_counts.get(name), counts)
         for name, counts in category_counts.items()
     }
-    relations = window_relations({n: spans[n] for n in tables if n in spans}) if spans else []
+    earlier = {
+        name: _area_table_from_dicts(rows, groups, p.group_counts, p.category_counts)
+        for name, p in published.items()
+    }
+    fixed = {
+        (name, cell): status
+        for name, p in published.items()
+        for cell, status in _statuses_from_json(rows, groups, earlier[name], p.shown).items()
+    }
+    all_spans = {n: spans[n] for n in tables if spans and n in spans}
+    all_spans.update((name, p.span) for name, p in published.items())
+    relations = window_relations(all_spans) if all_spans else []
     related = {name for outer, inners, _exact in relations for name in (outer, *inners)}
     result = {
         name: table.suppress(threshold=threshold)
@@ -2192,8 +2251,15 @@ def suppress_area_tables(
         if name not in related
     }
     if related:
+        together = {n: tables[n] for n in tables if n in related}
+        together.update((n, earlier[n]) for n in earlier if n in related)
         result.update(
-            _suppress_together({n: tables[n] for n in tables if n in related}, relations, threshold)
+            _suppress_together(
+                together,
+                relations,
+                threshold,
+                fixed={cell: s for cell, s in fixed.items() if cell[0] in related},
+            )
         )
     return {
         name: _as_json(rows, groups, table.values, result[name], threshold)
@@ -2201,19 +2267,52 @@ def suppress_area_tables(
     }
 
 
-def _suppress_together(tables: Mapping[Hashable, Table], relations, threshold):
+def _statuses_from_json(rows, groups, table, shown):
+    """The statuses of a window published as ``_as_json``, checked against its counts."""
+    statuses = {}
+    for r, row in enumerate(rows):
+        for level, columns in (
+            ("groups", [Column("group", g["code"]) for g in groups]),
+            ("categories", [Column("category", c["id"]) for g in groups for c in g["categories"]]),
+            ("totals", [TOTAL_COLUMN]),
+        ):
+            texts = shown[level][r]
+            if level == "totals":
+                texts = [texts]
+            if len(texts) != len(columns):
+                raise ValueError(f"published {level} of row {row['id']!r} has the wrong length")
+            for column, text in zip(columns, texts, strict=True):
+                cell = (row["id"], column)
+                value = table.values[cell]
+                if text == HIDDEN_TEXT:
+                    statuses[cell] = Status.SECONDARY
+                elif isinstance(text, str):
+                    statuses[cell] = Status.PRIMARY
+                elif text == value:
+                    statuses[cell] = Status.SHOWN
+                else:
+                    raise ValueError(f"published cell {cell!r} shows {text!r}, not {value}")
+    return statuses
+
+
+def _suppress_together(tables: Mapping[Hashable, Table], relations, threshold, *, fixed=None):
     """``suppress`` on ``combine_tables(tables, relations)``, in three steps that give
     the same guarantee for less work: the small counts that "<5" would give away even
     with everything hidden, for all windows at once (step 2); then each window on its
-    own (its components are small and apart); then all together, starting from there."""
+    own (its components are small and apart); then all together, starting from there.
+    ``fixed``: {(name, cell): status} of windows published earlier; the relations are
+    then used only for the cells where they hold (``combine_tables``' ``where_true``)."""
     problems = {}
     for name, table in tables.items():
         cells, counts = _cells_and_values(table.values)
         problems[name] = _Problem(cells, counts, table.constraints, threshold, table.unpublished)
-    joint = _start(_Problem.joined(problems, relations))
+    settled = {name for name, _cell in fixed or {}}
+    joint = _start(_Problem.joined(problems, relations, where_true=bool(fixed)), fixed=fixed)
     joint.upgrade_intrinsic()
     upgraded = {cell for cell, s in joint.statuses().items() if s == Status.SECONDARY}
     for name, table in tables.items():
+        if name in settled:
+            continue
         window = _start(
             problems[name],
             start={cell: Status.SECONDARY for cell in table.values if (name, cell) in upgraded},

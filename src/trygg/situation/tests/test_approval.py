@@ -317,3 +317,99 @@ def test_a_viewer_cannot_work_out_any_small_count_from_the_csv(sigtuna):
     )
     pinned = [k for k in small if not suppression.is_protected(*ranges[k])]
     assert pinned == []
+
+
+def _viewer_cells(picture):
+    """(tables, spans, statuses, shown values) of a published picture, as its viewers
+    read it (the attacker's knowledge), keyed by window name."""
+    from trygg.situation import suppression
+    from trygg.situation.picture import WINDOWS
+
+    tables, spans, statuses, shown = {}, {}, {}, {}
+    for name in WINDOWS:
+        table = suppression._area_table_from_dicts(
+            picture["rows"],
+            picture["groups"],
+            picture["table"][name]["groups"],
+            picture["table"][name]["categories"],
+        )
+        tables[name] = table
+        spans[name] = tuple(datetime.date.fromisoformat(d) for d in picture["windows"][name])
+        for cell, status in suppression._statuses_from_json(
+            picture["rows"], picture["groups"], table, picture["suppression"][name]
+        ).items():
+            statuses[(name, cell)] = status
+            if status == suppression.Status.SHOWN:
+                shown[(name, cell)] = table.values[cell]
+    return tables, spans, statuses, shown
+
+
+def _pinned_by_reading_together(pictures):
+    from trygg.situation import suppression
+
+    tables, spans, statuses, shown = {}, {}, {}, {}
+    for key, picture in pictures.items():
+        t, sp, st, sh = _viewer_cells(picture)
+        tables.update(((key, n), v) for n, v in t.items())
+        spans.update(((key, n), v) for n, v in sp.items())
+        statuses.update((((key, n), c), v) for (n, c), v in st.items())
+        shown.update((((key, n), c), v) for (n, c), v in sh.items())
+    combined = suppression.combine_tables(
+        tables, suppression.window_relations(spans), where_true=True
+    )
+    small = [k for k, s in statuses.items() if s != "shown" and 0 < combined.values[k] < 5]
+    assert small, "the data should have small counts to protect"
+    ranges = suppression.disclosure_ranges(
+        statuses, shown, combined.constraints, unpublished=combined.unpublished, cells=small
+    )
+    return [k for k in small if not suppression.is_protected(*ranges[k])]
+
+
+def test_this_weeks_picture_read_with_last_weeks_gives_no_small_count_away(sigtuna):
+    """A viewer with last week's approved lägesbild and this week's subtracts the year to
+    date of one from the other's: this week is approved with last week's as published, so
+    nothing small can be worked out from the two together either."""
+    import random
+
+    rng = random.Random(5)
+    regsos = list(sigtuna.sigtuna.regso.values())
+    codes = ["VALD.HOT", "VALD.MISSHANDEL", "NARK.BRUK", "SKADA.KLOTTER", "ORDNING.BRAK"]
+    for _ in range(120):
+        day = WEEK.end - datetime.timedelta(days=int(rng.expovariate(1 / 40)) % 300)
+        add_incidents(sigtuna, area=rng.choice(regsos), day=day, category=rng.choice(codes))
+    refresh_rollup(sigtuna)
+    last_week = WEEK.previous()
+    coordinator = sigtuna.users["coordinator"]
+    earlier = services.approve(actor=coordinator, partnership=sigtuna.p, period=last_week)
+    assert earlier.snapshot["suppressed_with"] == []
+    version = approve(sigtuna)
+    assert version.snapshot["suppressed_with"] == [{"period": last_week.key, "version": 1}]
+    assert _pinned_by_reading_together({"last": earlier.snapshot, "this": version.snapshot}) == []
+
+    # a late report for last week, then a revision of this week: read first with its
+    # own first version; last week's too unless what the two earlier ones showed already
+    # decides one of the new small counts (then it is left out, and says so)
+    add_incidents(sigtuna, area=regsos[0], day=last_week.start, category="VALD.HOT")
+    refresh_rollup(sigtuna)
+    revised = approve(sigtuna, note="Sen rapport för förra veckan.")
+    used = revised.snapshot["suppressed_with"]
+    assert used[0] == {"period": WEEK.key, "version": 1}
+    assert used[1:] in ([], [{"period": last_week.key, "version": 1}])
+    together = {"this": version.snapshot, "revised": revised.snapshot}
+    if len(used) == 2:
+        together["last"] = earlier.snapshot
+    assert _pinned_by_reading_together(together) == []
+
+
+def test_neighbours_with_other_areas_are_left_out(week_with_data):
+    """A picture approved before the areas changed shares no cells with the new one."""
+    from trygg.situation.picture import build_picture, with_suppression
+
+    world = week_with_data
+    old = services.approve(
+        actor=world.users["coordinator"], partnership=world.p, period=WEEK.previous()
+    ).snapshot
+    old["rows"] = old["rows"][1:]
+    picture = with_suppression(build_picture(world.p, WEEK), earlier=[old])
+    assert picture["suppressed_with"] == []
+    assert picture["suppression"]["current"]["totals"]

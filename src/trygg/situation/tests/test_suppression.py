@@ -16,6 +16,7 @@ from trygg.situation.suppression import (
     TOTAL_COLUMN,
     Column,
     Constraint,
+    Published,
     Status,
     SuppressionError,
     Table,
@@ -413,12 +414,14 @@ def _status_of(text):
     return {SMALL_TEXT: PRIMARY, HIDDEN_TEXT: SECONDARY}.get(text, SHOWN)
 
 
-def _sparse_picture(seed, *, weeks=110):
+def _sparse_picture(seed, *, weeks=110, back=0, late=None):
     """The lägesbild's six windows over sparse weekly counts, as ``with_suppression``
     passes them: 3 districts of 5 RegSO areas, two overlapping focus areas, "place
     unknown" only in the total; 4 category groups of 2-4 categories; a partnership where
     most cells of a week are 0 or 1 and the last 4 weeks are little more than this week
-    and the previous one (the case where the windows pin each other's small counts)."""
+    and the previous one (the case where the windows pin each other's small counts).
+    ``back``: the picture of that many weeks earlier, from the same counts; ``late``:
+    ``(week, leaf, category, n)`` reports added to the counts (a late report)."""
     rng = np.random.default_rng(seed)
     regso = list(range(200, 215))
     leaves = regso + [999]
@@ -439,8 +442,10 @@ def _sparse_picture(seed, *, weeks=110):
     # weekly counts per leaf and category: a few busy places and categories, most quiet
     rate = rng.gamma(0.6, 0.12, size=(len(leaves), 1)) * rng.gamma(1.0, 1.0, size=(1, category - 1))
     weekly = rng.poisson(rate, size=(weeks, *rate.shape))
-    now = weeks - 1
-    year = now - 47  # the current year started 48 weeks ago
+    for week, leaf, cat, n in late or ():
+        weekly[week, leaf, cat] += n
+    now = weeks - 1 - back
+    year = weeks - 48  # the current year started 48 weeks before the last week
     window_weeks = {
         "current": (now, now),
         "previous": (now - 1, now - 1),
@@ -495,6 +500,135 @@ def test_sparse_six_windows_like_the_picture_are_safe(seed):
         spans=spans,
     )
     assert_windows_safe(shown, rows, groups, group_counts, category_counts, spans)
+
+
+def _pinned_across(pictures):
+    """The attacker with several published pictures: {name: (rows, groups, group_counts,
+    category_counts, spans, shown)}. Every window of every picture, their spans'
+    relations where the counts satisfy them (what a reader assuming nothing changed gets
+    right): the hidden small counts it pins."""
+    from trygg.situation import suppression
+
+    tables, spans, statuses, shown_values = {}, {}, {}, {}
+    for pname, (rows, groups, group_counts, category_counts, p_spans, shown) in pictures.items():
+        for name in group_counts:
+            key = (pname, name)
+            tables[key] = suppression._area_table_from_dicts(
+                rows, groups, group_counts[name], category_counts[name]
+            )
+            spans[key] = p_spans[name]
+            for cell, status in suppression._statuses_from_json(
+                rows, groups, tables[key], shown[name]
+            ).items():
+                statuses[(key, cell)] = status
+                if status == SHOWN:
+                    shown_values[(key, cell)] = tables[key].values[cell]
+    combined = combine_tables(tables, window_relations(spans), where_true=True)
+    small = [k for k, st_ in statuses.items() if st_ != SHOWN and 0 < combined.values[k] < 5]
+    ranges = disclosure_ranges(
+        statuses, shown_values, combined.constraints, unpublished=combined.unpublished, cells=small
+    )
+    return [k for k in small if not is_protected(*ranges[k])]
+
+
+def test_next_week_read_with_last_week_gives_nothing_away():
+    """This year to date minus last week's year to date is this week: suppressed on its
+    own, this week's picture can give its small counts away to a reader who has last
+    week's; suppressed with last week's as published, it cannot."""
+    last_week = _sparse_picture(3, back=1)
+    this_week = _sparse_picture(3)
+    rows, groups, _g, _c, last_spans = last_week
+    last_shown = suppress_area_tables(
+        rows=rows, groups=groups, group_counts=_g, category_counts=_c, spans=last_spans
+    )
+    _rows, _groups, group_counts, category_counts, spans = this_week
+    alone = suppress_area_tables(
+        rows=rows,
+        groups=groups,
+        group_counts=group_counts,
+        category_counts=category_counts,
+        spans=spans,
+    )
+    assert _pinned_across({"last": (*last_week, last_shown), "this": (*this_week, alone)}), (
+        "the data should show the attack"
+    )
+    published = {
+        ("last", name): Published(last_spans[name], _g[name], _c[name], last_shown[name])
+        for name in last_shown
+    }
+    started = time.perf_counter()
+    together = suppress_area_tables(
+        rows=rows,
+        groups=groups,
+        group_counts=group_counts,
+        category_counts=category_counts,
+        spans=spans,
+        published=published,
+    )
+    print(f"12 windows, 6 of them published: {time.perf_counter() - started:.2f} s")
+    assert _pinned_across({"last": (*last_week, last_shown), "this": (*this_week, together)}) == []
+    # and this week's picture is safe on its own too
+    assert_windows_safe(together, rows, groups, group_counts, category_counts, spans)
+
+
+def test_a_late_report_breaks_the_relation_and_the_rest_still_holds():
+    """Last week got a late report after its picture was published: its year to date no
+    longer adds up with this week's for the cells the report is in. The suppression uses
+    the relations where they hold, raises nothing, and the attacker, who takes last week's
+    counts as still true, pins nothing either."""
+    last_week = _sparse_picture(4, back=1)
+    rows, groups, _g, _c, last_spans = last_week
+    last_shown = suppress_area_tables(
+        rows=rows, groups=groups, group_counts=_g, category_counts=_c, spans=last_spans
+    )
+    this_week = _sparse_picture(4, late=[(108, 3, 2, 1), (108, 7, 0, 2)])
+    _rows, _groups, group_counts, category_counts, spans = this_week
+    assert not np.array_equal(category_counts["previous"], _c["current"])
+    published = {
+        ("last", name): Published(last_spans[name], _g[name], _c[name], last_shown[name])
+        for name in last_shown
+    }
+    together = suppress_area_tables(
+        rows=rows,
+        groups=groups,
+        group_counts=group_counts,
+        category_counts=category_counts,
+        spans=spans,
+        published=published,
+    )
+    assert _pinned_across({"last": (*last_week, last_shown), "this": (*this_week, together)}) == []
+
+
+def test_published_windows_are_checked():
+    rows, groups, group_counts, category_counts, spans = _sparse_picture(5)
+    shown = suppress_area_tables(
+        rows=rows,
+        groups=groups,
+        group_counts=group_counts,
+        category_counts=category_counts,
+        spans=spans,
+    )
+    wrong = {**shown["current"], "totals": [*shown["current"]["totals"]]}
+    r = next(i for i, t in enumerate(wrong["totals"]) if isinstance(t, int) and t >= 5)
+    wrong["totals"][r] += 1
+    kwargs = dict(
+        rows=rows, groups=groups, group_counts=group_counts, category_counts=category_counts
+    )
+    published = {
+        "old": Published(
+            spans["current"], group_counts["current"], category_counts["current"], wrong
+        )
+    }
+    with pytest.raises(ValueError, match="shows"):
+        suppress_area_tables(**kwargs, spans=spans, published=published)
+    with pytest.raises(ValueError, match="spans"):
+        suppress_area_tables(**kwargs, published=published)
+    with pytest.raises(ValueError, match="in use"):
+        suppress_area_tables(
+            **kwargs,
+            spans=spans,
+            published={"current": published["old"]._replace(shown=shown["current"])},
+        )
 
 
 # ---------------------------------------------------------------------------------------

@@ -253,3 +253,13 @@ def test_no_case_data_reaches_the_place_based_pages_api_exports_or_e_mail(cases_
         failures += [f"e-mail: {s}" for s in secrets if s in message.body + message.subject]
     assert mail.outbox, "the reminder was sent"
     assert not failures, "\n".join(failures)
+
+
+def test_the_statistics_page_shows_small_counts_suppressed(cases_world):
+    make_case(cases_world, with_b=False)
+    client = client_for(cases_world.users["viewer"])
+    page = client.get(reverse("cases:statistics")).content.decode()
+    assert "&lt;5" in page
+    assert NAME not in page
+    month = timezone.localdate().strftime("%Y-%m")
+    assert month in page

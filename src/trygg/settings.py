@@ -10,6 +10,7 @@ import os
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlparse
 
+from trygg.cases.keys import case_keys_from_env
 from trygg.config import ConfigError
 from trygg.settings_guard import security_relaxation_error
 
@@ -121,6 +122,10 @@ if not AUDIT_KEY:
         )
     AUDIT_KEY = "insecure-local-demo-audit-key"
 
+# The person track's field encryption (Fernet keys, newest first) and the blind index of
+# personnummer (trygg.cases.keys; docs/personarenden.md). Required outside debug.
+CASE_KEYS, CASE_INDEX_KEY = case_keys_from_env(os.environ, debug=DEBUG)
+
 ALLOWED_HOSTS = [
     h.strip() for h in os.environ.get("TRYGG_ALLOWED_HOSTS", "").split(",") if h.strip()
 ]
@@ -161,6 +166,7 @@ INSTALLED_APPS = [
     "trygg.agreement",
     "trygg.work",
     "trygg.meetings",
+    "trygg.cases",
     "trygg.demo",
 ]
 

@@ -4,6 +4,8 @@ import os
 
 os.environ.setdefault("TRYGG_SECRET_KEY", "test-secret-key-not-for-production")
 os.environ.setdefault("TRYGG_AUDIT_KEY", "test-audit-key-not-for-production")
+os.environ.setdefault("TRYGG_CASE_KEYS", "QyW4Ith2xxBWq3H0s0V7uMdSTMqi34COv5bzwtixumI=")
+os.environ.setdefault("TRYGG_CASE_INDEX_KEY", "test-case-index-key-not-for-production")
 os.environ.setdefault("TRYGG_DEBUG", "0")
 os.environ.setdefault("TRYGG_SECURE_COOKIES", "0")
 

@@ -21,6 +21,7 @@ urlpatterns = [
     path("atgarder/", include("trygg.work.urls")),
     path("narvaro/", include("trygg.work.presence_urls")),
     path("avstamning/", include("trygg.meetings.urls")),
+    path("arenden/", include("trygg.cases.urls")),
     path("api/v1/", api.urls),
     path("api-nycklar/", include("trygg.api.urls")),
     path("granskningslogg/", include("trygg.audit.urls")),

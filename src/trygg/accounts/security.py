@@ -22,6 +22,7 @@ REAUTHENTICATION_URL_NAMES = {
     "api_tokens:revoke": None,
     "situation:approve": {"POST"},
     "audit:export_csv": None,
+    "cases:export": None,
     "user_admin:invite": None,
     "user_admin:role": None,
     "user_admin:deactivate": None,

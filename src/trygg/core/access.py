@@ -13,6 +13,7 @@ matrix in ``tests/access_matrix.py`` (see docs/dev/access.md).
 from django.core.exceptions import PermissionDenied
 
 from trygg.agreement.access import RULES as AGREEMENT_RULES
+from trygg.cases.access import RULES as CASE_RULES
 from trygg.core.models import Role
 from trygg.meetings.access import RULES as MEETING_RULES
 from trygg.work.access import RULES as WORK_RULES
@@ -240,6 +241,8 @@ ACCESS = {
     **AGREEMENT_RULES,
     **WORK_RULES,
     **MEETING_RULES,
+    # The person track (SSPF, the exit programme): case workers only (trygg.cases.access).
+    **CASE_RULES,
 }
 
 

@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from trygg.agreement.models import Agreement
 from trygg.audit.models import AuditEntry
 from trygg.audit.services import record
+from trygg.cases.models import Case
 from trygg.core import services as core
 from trygg.core.models import Organisation, Partnership
 from trygg.feeds import services as feeds
@@ -38,7 +39,7 @@ from trygg.incidents.taxonomy import DEFAULT_TAXONOMY
 from trygg.meetings.models import Meeting
 from trygg.work.models import Action, Presence
 
-from . import generator, seed_agreement, seed_meetings, seed_work, sigtuna
+from . import generator, seed_agreement, seed_cases, seed_meetings, seed_work, sigtuna
 
 DEMO_PASSWORD = "Sigtuna-trygg-demo-1"
 DEFAULT_SEED = 20210
@@ -247,7 +248,7 @@ def _seed_weekly_work(partnership, orgs, users, today, seed):
     (each through its app's services, so they are audited like real work)."""
     by_local = {local: user for (local, *_rest), user in zip(sigtuna.USERS, users, strict=True)}
     rng = random.Random(seed)
-    for seeder in (seed_agreement, seed_work, seed_meetings):
+    for seeder in (seed_agreement, seed_work, seed_meetings, seed_cases):
         seeder.seed(partnership=partnership, orgs=orgs, users=by_local, today=today, rng=rng)
     seed_agreement.seed_annual_report(partnership=partnership, users=by_local, today=today)
 
@@ -383,6 +384,7 @@ def reset_demo():
         incidents = Incident.objects.filter(partnership=partnership)
         incidents._raw_delete(incidents.db)
         # The weekly work refers to areas, organisations and users (PROTECT): it goes first.
+        Case.objects.filter(partnership=partnership).delete()
         Meeting.objects.filter(partnership=partnership).delete()
         Presence.objects.filter(partnership=partnership).delete()
         Action.objects.filter(partnership=partnership).delete()

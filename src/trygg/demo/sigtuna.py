@@ -53,6 +53,8 @@ USERS = (
     ("ledning", "viewer", "kommun", "Demo", "Ledning"),
     ("granskare", "auditor", "kommun", "Demo", "Granskare"),
     ("handlaggare", "case_worker", "social", "Demo", "Handläggare"),
+    ("handlaggare.skolor", "case_worker", "skolor", "Demo", "Handläggare Skolorna"),
+    ("handlaggare.polisen", "case_worker", "polis", "Demo", "Handläggare Polisen"),
     ("rapportor.sigtunahem", "reporter", "sigtunahem", "Demo", "Rapportör Sigtunahem"),
     ("rapportor.falt", "reporter", "falt", "Demo", "Rapportör Fältverksamheten"),
     ("rapportor.fritid", "reporter", "fritid", "Demo", "Rapportör Fritidsgårdarna"),

@@ -28,6 +28,7 @@ SENSITIVE = {
     "api_tokens:revoke": ("org_admin", {"pk": 999999}, "post"),
     "situation:approve": ("coordinator", WEEK, "post"),
     "audit:export_csv": ("auditor", {}, "get"),
+    "cases:export": ("case_worker", {"pk": 999999}, "get"),
     "user_admin:invite": ("org_admin", {}, "get"),
     "user_admin:role": ("org_admin", {"pk": 999999}, "get"),
     "user_admin:deactivate": ("org_admin", {"pk": 999999}, "post"),

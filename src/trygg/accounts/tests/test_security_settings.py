@@ -26,7 +26,12 @@ def run_trygg(*args, pythonpath=(), **env):
     )
 
 
-KEYS = {"TRYGG_SECRET_KEY": "x", "TRYGG_AUDIT_KEY": "y"}
+KEYS = {
+    "TRYGG_SECRET_KEY": "x",
+    "TRYGG_AUDIT_KEY": "y",
+    "TRYGG_CASE_KEYS": "QyW4Ith2xxBWq3H0s0V7uMdSTMqi34COv5bzwtixumI=",
+    "TRYGG_CASE_INDEX_KEY": "i" * 40,
+}
 SHOW = (
     "from django.conf import settings as s;"
     "print(s.TRYGG_MFA_ENFORCED, s.TRYGG_REAUTH_ENFORCED, s.TRYGG_IDLE_MINUTES,"

@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from trygg.agreement.tests import access_matrix as agreement_matrix
+from trygg.cases.tests import access_matrix as cases_matrix
 from trygg.core.access import ACCESS, stale_rules, unlisted_urls
 from trygg.incidents.models import Category, Incident, Label, Source
 from trygg.meetings.tests import access_matrix as meetings_matrix
@@ -14,7 +15,7 @@ from trygg.work.tests import access_matrix as work_matrix
 from . import access_matrix as core_matrix
 from .access_matrix import ALLOWED, DENIED, LOGIN, MUST_NOT_SHOW, SUBJECTS
 
-APP_MATRICES = (agreement_matrix, work_matrix, meetings_matrix)
+APP_MATRICES = (agreement_matrix, work_matrix, meetings_matrix, cases_matrix)
 EXPECTED = {**core_matrix.EXPECTED}
 for _matrix in APP_MATRICES:
     assert not set(EXPECTED) & set(_matrix.EXPECTED), "a URL name in two matrices"

@@ -15,6 +15,8 @@ TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
 PRODUCTION = {
     "TRYGG_SECRET_KEY": "k" * 30 + "-2f9Q!x7Lr#pZ8vN1mW4yT6bH3cJ5dK0",
     "TRYGG_AUDIT_KEY": "a" * 64,
+    "TRYGG_CASE_KEYS": "QyW4Ith2xxBWq3H0s0V7uMdSTMqi34COv5bzwtixumI=",
+    "TRYGG_CASE_INDEX_KEY": "i" * 40,
     "TRYGG_ALLOWED_HOSTS": "trygg.example.se",
 }
 

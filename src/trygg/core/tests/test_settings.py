@@ -11,6 +11,10 @@ from trygg.config import ConfigError
 from trygg.settings import database_from_url
 
 TRYGG = [sys.executable, "-m", "trygg.cli"]
+CASE_KEYS = {
+    "TRYGG_CASE_KEYS": "QyW4Ith2xxBWq3H0s0V7uMdSTMqi34COv5bzwtixumI=",
+    "TRYGG_CASE_INDEX_KEY": "i" * 40,
+}
 
 
 def run_trygg(*args, **env):
@@ -34,6 +38,26 @@ def test_missing_audit_key_outside_debug_stops_with_one_sentence(tmp_path):
     result = run_trygg("check", TRYGG_SECRET_KEY="x", TRYGG_VAR_DIR=str(tmp_path))
     assert result.returncode == 2
     assert "TRYGG_AUDIT_KEY is not set" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    "env, message",
+    [
+        ({}, "TRYGG_CASE_KEYS is not set"),
+        ({"TRYGG_CASE_KEYS": CASE_KEYS["TRYGG_CASE_KEYS"]}, "TRYGG_CASE_INDEX_KEY is not set"),
+        ({**CASE_KEYS, "TRYGG_CASE_KEYS": "not-a-fernet-key"}, "must hold Fernet keys"),
+        ({**CASE_KEYS, "TRYGG_CASE_INDEX_KEY": "short"}, "at least 32 characters"),
+    ],
+    ids=["no case keys", "no index key", "bad case key", "short index key"],
+)
+def test_missing_case_keys_outside_debug_stop_with_one_sentence(env, message, tmp_path):
+    result = run_trygg(
+        "check", TRYGG_SECRET_KEY="x", TRYGG_AUDIT_KEY="y", TRYGG_VAR_DIR=str(tmp_path), **env
+    )
+    assert result.returncode == 2
+    assert result.stderr.strip().count("\n") == 0
+    assert message in result.stderr
     assert "Traceback" not in result.stderr
 
 
@@ -115,6 +139,7 @@ def test_production_settings_are_secure_by_default(tmp_path):
         script,
         TRYGG_SECRET_KEY="x",
         TRYGG_AUDIT_KEY="y",
+        **CASE_KEYS,
         TRYGG_VAR_DIR=str(tmp_path),
     )
     assert result.returncode == 0, result.stderr
@@ -150,6 +175,7 @@ def test_single_sign_on_settings_are_checked_at_start(env, message, tmp_path):
         "check",
         TRYGG_SECRET_KEY="x",
         TRYGG_AUDIT_KEY="y",
+        **CASE_KEYS,
         TRYGG_VAR_DIR=str(tmp_path),
         **env,
     )

@@ -13,7 +13,6 @@ Nothing here logs or returns plaintext except :func:`decrypt`, which only the id
 views of the owning organisation call.
 """
 
-import base64
 import datetime as dt
 import hashlib
 import hmac
@@ -27,12 +26,6 @@ PNR_RE = re.compile(r"^(\d{2})?(\d{2})(\d{2})(\d{2})([-+]?)(\d{4})$")
 
 class InvalidPersonnummer(ValueError):
     pass
-
-
-def derive_key(secret):
-    """A Fernet key derived from any secret string (for the local demo and the tests)."""
-    digest = hashlib.sha256(secret.encode()).digest()
-    return base64.urlsafe_b64encode(digest).decode()
 
 
 def _fernet():

@@ -10,6 +10,13 @@ the period's year in the same areas and multiplies by 1,000.
 The baseline is the mean per period over the full periods of the baseline window; the
 target is a level (``target_value``) with a direction. The current period is marked as
 incomplete. Readers without a detail role see counts of 1-4 as "<5" (DESIGN.md §5).
+
+A person track indicator (kind ``cases``) counts new, active or completed cases of one
+programme or both per month, tertial or year (``trygg.cases.stats``). Its counts of 1-4
+are "<5" for every reader, coordinators too (the place-based side never gets
+person-level detail), and a count over both programmes is hidden too when the count of
+one programme is 1-4 (the total minus another indicator's count of the other programme
+would give it away). The baseline is withheld as for every hidden count.
 """
 
 import datetime as dt
@@ -222,6 +229,30 @@ def period_counts(indicator, periods):
     return result
 
 
+def case_period_counts(indicator, periods):
+    """{period key: (count, hidden)} of a person track indicator: the count over its
+    programmes and whether it must be hidden (a programme's count is 1-4)."""
+    from trygg.cases import stats
+    from trygg.cases.models import Programme
+
+    if not periods:
+        return {}
+    partnership = indicator.goal.priority.agreement.partnership
+    counts = stats.period_counts(
+        partnership, [(p.start, p.end) for p in periods], indicator.case_measure
+    )
+    programmes = (
+        Programme.values
+        if indicator.case_programme == Indicator.CaseProgramme.BOTH
+        else [indicator.case_programme]
+    )
+    result = {}
+    for index, period in enumerate(periods):
+        parts = [counts[(index, p)] for p in programmes]
+        result[period.key] = (sum(parts), any(0 < n < DEFAULT_THRESHOLD for n in parts))
+    return result
+
+
 def _rate(count, population):
     if not population:
         return None
@@ -342,6 +373,28 @@ def indicator_series(indicator, *, user=None, today=None, start=None, end=None):
                 if first
                 else _("Trygghetscenter har inga rapporter ännu.")
             )
+    elif indicator.kind == Indicator.Kind.CASES:
+        # Never exact, whoever reads: only anonymous counts leave the person track.
+        exact = False
+        counts = case_period_counts(indicator, periods)
+        hidden = False
+        for period in periods:
+            row = _row(indicator, period, today)
+            count, small = counts[period.key]
+            if small:
+                row.update(count=None, value=None, value_exact=count, display=SMALL_TEXT)
+                row["hidden"] = hidden = True
+            else:
+                row.update(count=count, value=count, value_exact=count, display=count)
+            rows.append(row)
+        if hidden:
+            notes.append(
+                _(
+                    "Antal mellan 1 och 4 visas som ”<5” för alla, för att skydda enskilda "
+                    "personer. Ett antal för båda verksamheterna döljs också när en av dem "
+                    "har ett litet antal."
+                )
+            )
     else:
         entered = {
             v.period_key: v
@@ -430,6 +483,8 @@ def _row(indicator, period, today):
 def unit_of(indicator):
     if indicator.kind == Indicator.Kind.MANUAL:
         return indicator.unit
+    if indicator.kind == Indicator.Kind.CASES:
+        return _("antal ärenden")
     if indicator.metric == Indicator.Metric.RATE:
         return _("per 1 000 invånare")
     return _("antal")

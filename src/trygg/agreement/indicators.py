@@ -14,9 +14,9 @@ incomplete. Readers without a detail role see counts of 1-4 as "<5" (DESIGN.md �
 A person track indicator (kind ``cases``) counts new, active or completed cases of one
 programme or both per month, tertial or year (``trygg.cases.stats``). Its counts of 1-4
 are "<5" for every reader, coordinators too (the place-based side never gets
-person-level detail), and a count over both programmes is hidden too when the count of
-one programme is 1-4 (the total minus another indicator's count of the other programme
-would give it away). The baseline is withheld as for every hidden count.
+person-level detail), and counts that would give a small one away beside another person
+track indicator are "–" (``stats.indicator_table`` suppresses every count any indicator
+can show together). The baseline is withheld as for every hidden count.
 """
 
 import datetime as dt
@@ -31,7 +31,7 @@ from trygg.geo.models import Area
 from trygg.incidents.models import Category, IncidentCount
 from trygg.incidents.visibility import membership_for
 from trygg.situation.periods import Period
-from trygg.situation.suppression import DEFAULT_THRESHOLD, SMALL_TEXT
+from trygg.situation.suppression import DEFAULT_THRESHOLD, HIDDEN_TEXT, SMALL_TEXT, Status
 
 from .models import Indicator, Population
 
@@ -229,27 +229,39 @@ def period_counts(indicator, periods):
     return result
 
 
-def case_period_counts(indicator, periods):
-    """{period key: (count, hidden)} of a person track indicator: the count over its
-    programmes and whether it must be hidden (a programme's count is 1-4)."""
+def case_period_counts(indicator, periods, today):
+    """{period key: (count, display or None)} of a person track indicator. The counts
+    come from ``trygg.cases.stats.indicator_table``: every count any indicator can show,
+    suppressed together, so that no hidden count follows from indicators side by side
+    (months beside tertials, new beside active, a programme beside both). ``display`` is
+    "<5" (1-4) or "–" (hidden because it would give a small count away); None: shown."""
     from trygg.cases import stats
-    from trygg.cases.models import Programme
 
     if not periods:
         return {}
     partnership = indicator.goal.priority.agreement.partnership
-    counts = stats.period_counts(
-        partnership, [(p.start, p.end) for p in periods], indicator.case_measure
-    )
-    programmes = (
-        Programme.values
+    table = stats.indicator_table(partnership, today)
+    programme = (
+        stats.TOTAL
         if indicator.case_programme == Indicator.CaseProgramme.BOTH
-        else [indicator.case_programme]
+        else indicator.case_programme
     )
     result = {}
-    for index, period in enumerate(periods):
-        parts = [counts[(index, p)] for p in programmes]
-        result[period.key] = (sum(parts), any(0 < n < DEFAULT_THRESHOLD for n in parts))
+    for period in periods:
+        kind = str(period.kind)
+        key = {
+            "month": period.start,
+            "tertial": (period.start.year, (period.start.month - 1) // 4 + 1),
+            "year": period.start.year,
+        }.get(kind)
+        count, status = table.get((kind, key, programme, indicator.case_measure), (0, None))
+        if status == Status.PRIMARY:
+            result[period.key] = (count, SMALL_TEXT)
+        elif status == Status.SECONDARY:
+            result[period.key] = (count, HIDDEN_TEXT)
+        else:
+            # Shown, or before the first case (nothing to count: 0).
+            result[period.key] = (count, None)
     return result
 
 
@@ -376,13 +388,13 @@ def indicator_series(indicator, *, user=None, today=None, start=None, end=None):
     elif indicator.kind == Indicator.Kind.CASES:
         # Never exact, whoever reads: only anonymous counts leave the person track.
         exact = False
-        counts = case_period_counts(indicator, periods)
+        counts = case_period_counts(indicator, periods, today)
         hidden = False
         for period in periods:
             row = _row(indicator, period, today)
-            count, small = counts[period.key]
-            if small:
-                row.update(count=None, value=None, value_exact=count, display=SMALL_TEXT)
+            count, display = counts[period.key]
+            if display is not None:
+                row.update(count=None, value=None, value_exact=count, display=display)
                 row["hidden"] = hidden = True
             else:
                 row.update(count=count, value=count, value_exact=count, display=count)
@@ -391,8 +403,8 @@ def indicator_series(indicator, *, user=None, today=None, start=None, end=None):
             notes.append(
                 _(
                     "Antal mellan 1 och 4 visas som ”<5” för alla, för att skydda enskilda "
-                    "personer. Ett antal för båda verksamheterna döljs också när en av dem "
-                    "har ett litet antal."
+                    "personer. ”–” döljer ett antal som tillsammans med andra indikatorer "
+                    "över personärenden skulle avslöja ett litet antal."
                 )
             )
     else:

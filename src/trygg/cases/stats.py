@@ -124,3 +124,119 @@ def suppressed_table(partnership, first, last):
         }
         for m in months
     ]
+
+
+# --- every count an agreement indicator can show, suppressed together ---------------------
+
+
+def _tertial_of(month):
+    return (month.month - 1) // 4 + 1
+
+
+def indicator_table(partnership, today):
+    """{cell: (count, status)} of every count the agreement indicators can show, from the
+    first month with a case to ``today``'s month, suppressed together.
+
+    Cells: ``(kind, key, programme, measure)`` with kind "month" (key: the month's first
+    day), "tertial" (key: (year, n)) or "year" (key: the year), programme "sspf", "exit"
+    or ``TOTAL``. A reader can put several indicators side by side (months beside
+    tertials, new beside active, one programme beside both), so the constraints are what
+    such a reader knows: a total over the programmes; new and completed over a tertial or
+    year are the sums of its months; a case active in a tertial or year was active in its
+    first month or opened later in it; and month by month, active(m) + completed(m - 1)
+    = active(m - 1) + new(m) (through an unpublished "flow" cell). ``status`` is a
+    ``suppression.Status``: a small count is "<5", a count that would give one away "–".
+    """
+    values, constraints, flows = indicator_cells(partnership, today)
+    if not values:
+        return {}
+    statuses = suppress(values, constraints, unpublished=flows)
+    return {cell: (values[cell], status) for cell, status in statuses.items()}
+
+
+def indicator_cells(partnership, today):
+    """(values, constraints, unpublished flow cells) of ``indicator_table``."""
+    first = (
+        Case.objects.filter(partnership=partnership)
+        .order_by("opened_on")
+        .values_list("opened_on", flat=True)
+        .first()
+    )
+    tallied = (
+        CaseTally.objects.filter(partnership=partnership)
+        .order_by("opened_month")
+        .values_list("opened_month", flat=True)
+        .first()
+    )
+    starts = [d for d in (first, tallied) if d is not None]
+    if not starts:
+        return {}, [], []
+    months = month_starts(min(starts), today)
+    exact = monthly_counts(partnership, months[0], months[-1])
+    programmes = list(Programme.values)
+    values, constraints = {}, []
+
+    def add_totals(kind, key):
+        for k in MEASURES:
+            values[(kind, key, TOTAL, k)] = sum(values[(kind, key, p, k)] for p in programmes)
+            constraints.append(
+                Constraint((kind, key, TOTAL, k), tuple((kind, key, p, k) for p in programmes))
+            )
+
+    for m in months:
+        for p in programmes:
+            for k in MEASURES:
+                values[("month", m, p, k)] = exact[(m, p, k)]
+        add_totals("month", m)
+    columns = [*programmes, TOTAL]
+    flows = []
+    for previous, m in zip(months, months[1:], strict=False):
+        for c in columns:
+            flow = ("flow", m, c)
+            flows.append(flow)
+            values[flow] = values[("month", previous, c, "active")] + values[("month", m, c, "new")]
+            constraints.append(
+                Constraint(flow, (("month", previous, c, "active"), ("month", m, c, "new")))
+            )
+            constraints.append(
+                Constraint(flow, (("month", m, c, "active"), ("month", previous, c, "completed")))
+            )
+    for m in months:
+        for c in columns:
+            constraints.append(
+                Constraint(("month", m, c, "active"), (("month", m, c, "new"),), exact=False)
+            )
+    groups = {}
+    for m in months:
+        groups.setdefault(("tertial", (m.year, _tertial_of(m))), []).append(m)
+        groups.setdefault(("year", m.year), []).append(m)
+    spans = []
+    for (kind, key), in_group in groups.items():
+        if kind == "tertial":
+            start = dt.date(key[0], (key[1] - 1) * 4 + 1, 1)
+            end = _next_month(start.replace(month=start.month + 3)) - dt.timedelta(days=1)
+        else:
+            start, end = dt.date(key, 1, 1), dt.date(key, 12, 31)
+        spans.append((kind, key, in_group, start, end))
+    active = period_counts(partnership, [(s, e) for _k, _key, _g, s, e in spans], "active")
+    for index, (kind, key, in_group, _start, _end) in enumerate(spans):
+        for p in programmes:
+            for k in ("new", "completed"):
+                values[(kind, key, p, k)] = sum(values[("month", m, p, k)] for m in in_group)
+            values[(kind, key, p, "active")] = active[(index, p)]
+        add_totals(kind, key)
+        for c in columns:
+            for k in ("new", "completed"):
+                constraints.append(
+                    Constraint((kind, key, c, k), tuple(("month", m, c, k) for m in in_group))
+                )
+            constraints.append(
+                Constraint(
+                    (kind, key, c, "active"),
+                    (
+                        ("month", in_group[0], c, "active"),
+                        *(("month", m, c, "new") for m in in_group[1:]),
+                    ),
+                )
+            )
+    return values, constraints, flows

@@ -268,7 +268,7 @@ def test_the_annual_report_and_its_pdf_hide_small_counts_from_the_coordinator(
     services.save_annual_texts(actor=w.coordinator, partnership=w.p, year=2025, assessment="Ok.")
     client.force_login(w.coordinator)
     body = client.get(reverse("agreement:annual", args=[2025])).content.decode()
-    assert "Nya SSPF-ärenden per år" in body
+    assert "Nya SSPF-ärenden per år" in body and "visas som ”<5” för alla" in body
     assert client.post(reverse("agreement:annual_approve", args=[2025])).status_code == 302
     report = AnnualReport.objects.get(year=2025)
     entry = report.snapshot["agreements"][0]["priorities"][0]["goals"][0]["indicators"][0]

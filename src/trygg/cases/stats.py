@@ -2,16 +2,18 @@
 
 Per month and programme: new cases (opened that month), active cases (open at any time
 during the month) and completed cases (closed that month), from the live cases and the
-tallies of purged ones. ``suppressed_table`` hides small counts with the project's one
-suppression (``trygg.situation.suppression``: "<5" and secondary "–"), with the totals
-over both programmes as constraints. ``monthly_counts`` is also the source for agreement
-indicators (e.g. "active SSPF cases per month"): it returns exact counts and must only be
-shown through the suppression.
+tallies of purged ones. ``monthly_counts`` and ``period_counts`` return exact counts and
+must only be shown through the suppression: ``indicator_table`` holds every count that
+the statistics page (``suppressed_table``) and the agreement indicators
+(``trygg.agreement.indicators``: new, active or completed cases per month, tertial or
+year, of one programme or both) can show, suppressed together with the project's one
+suppression (``trygg.situation.suppression``: "<5" and secondary "–"), so that no
+small count follows from pages or indicators side by side.
 """
 
 import datetime as dt
 
-from trygg.situation.suppression import Constraint, display_text, suppress
+from trygg.situation.suppression import Constraint, Status, display_text, suppress
 
 from .models import Case, CaseTally, Programme
 
@@ -98,32 +100,21 @@ def period_counts(partnership, spans_of_periods, measure):
 
 def suppressed_table(partnership, first, last):
     """Rows for the page: one per month, each with the texts of every (programme or
-    total, measure) cell after small-count suppression."""
-    exact = monthly_counts(partnership, first, last)
-    months = sorted({m for m, _p, _k in exact})
-    values = dict(exact)
-    constraints = []
-    for m in months:
-        for k in MEASURES:
-            total = (m, TOTAL, k)
-            values[total] = sum(exact[(m, p, k)] for p in Programme.values)
-            constraints.append(Constraint(total, tuple((m, p, k) for p in Programme.values)))
-        for c in (*Programme.values, TOTAL):
-            # Every case new in a month is active in it (a reader knows new <= active).
-            constraints.append(Constraint((m, c, "active"), ((m, c, "new"),), exact=False))
-    statuses = suppress(values, constraints) if values else {}
+    total, measure) cell after small-count suppression. The statuses are those of
+    ``indicator_table`` (up to ``last``), so that this page and the agreement
+    indicators hide the same cells and cannot be played against each other."""
+    table = indicator_table(partnership, last)
     columns = [*Programme.values, TOTAL]
-    return [
-        {
-            "month": m,
-            "cells": [
-                display_text(values[(m, c, k)], statuses[(m, c, k)])
-                for k in MEASURES
-                for c in columns
-            ],
-        }
-        for m in months
-    ]
+    rows = []
+    for m in month_starts(first, last):
+        cells = []
+        for k in MEASURES:
+            for c in columns:
+                # Not in the table: before the first case, nothing to count.
+                value, status = table.get(("month", m, c, k), (0, Status.SHOWN))
+                cells.append(display_text(value, status))
+        rows.append({"month": m, "cells": cells})
+    return rows
 
 
 # --- every count an agreement indicator can show, suppressed together ---------------------

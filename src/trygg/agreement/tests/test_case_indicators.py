@@ -336,3 +336,17 @@ def test_the_form_creates_a_case_indicator_and_refuses_weeks(agreement_world, cl
     assert re.search(r'name="case_measure" value="completed"[^>]*checked', edit)
     client.force_login(w.users["viewer"])
     assert client.post(url, {**data, "resolution": "month"}).status_code == 403
+
+
+def test_the_statistics_page_hides_the_same_cells_as_the_indicators(small_world):
+    from trygg.cases import stats
+
+    w = small_world
+    march = dt.date(2026, 3, 1)
+    row = next(r for r in stats.suppressed_table(w.p, march, TODAY) if r["month"] == march)
+    # new: sspf, exit, all (the page's first three cells)
+    for index, programme in enumerate(("sspf", "exit", "both")):
+        indicator = save(w, name=programme, case_programme=programme)
+        rows = {r["key"]: r for r in indicator_series(indicator)["periods"]}
+        assert str(rows["2026-03"]["display"]) == row["cells"][index], programme
+    assert row["cells"][0] == "<5" and row["cells"][1:3].count("–") == 1

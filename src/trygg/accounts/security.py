@@ -23,6 +23,7 @@ REAUTHENTICATION_URL_NAMES = {
     "situation:approve": {"POST"},
     "audit:export_csv": None,
     "cases:export": None,
+    "cases:export_pdf": None,
     "user_admin:invite": None,
     "user_admin:role": None,
     "user_admin:deactivate": None,

@@ -263,12 +263,11 @@ def _value_text(entry, key, exact):
     value = entry.get(key)
     if value is None:
         return "–"
-    if (
-        not exact
-        and entry["kind"] == "computed"
-        and entry["metric"] == "count"
-        and 0 < value < suppression.DEFAULT_THRESHOLD
-    ):
+    small = 0 < value < suppression.DEFAULT_THRESHOLD
+    if small and entry["kind"] == "cases":
+        # Person track counts: "<5" for every reader, the coordinator too.
+        return suppression.SMALL_TEXT
+    if not exact and entry["kind"] == "computed" and entry["metric"] == "count" and small:
         return suppression.SMALL_TEXT
     return format_number(value)
 

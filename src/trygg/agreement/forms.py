@@ -122,6 +122,22 @@ class IndicatorForm(ServiceForm):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
+    case_measure = forms.ChoiceField(
+        label=_("Ärenden som räknas (personärenden)"),
+        help_text=_(
+            "Aktiva ärenden är de som pågått någon gång under perioden. Antal 1–4 visas "
+            "som ”<5” för alla."
+        ),
+        choices=Indicator.CaseMeasure.choices,
+        required=False,
+        widget=forms.RadioSelect,
+    )
+    case_programme = forms.ChoiceField(
+        label=_("Verksamhet (personärenden)"),
+        choices=Indicator.CaseProgramme.choices,
+        required=False,
+        widget=forms.RadioSelect,
+    )
     unit = forms.CharField(
         label=_("Enhet (indikator som förs in för hand)"),
         help_text=_("Till exempel: andel som känner sig trygga, %."),

@@ -10,6 +10,13 @@ the period's year in the same areas and multiplies by 1,000.
 The baseline is the mean per period over the full periods of the baseline window; the
 target is a level (``target_value``) with a direction. The current period is marked as
 incomplete. Readers without a detail role see counts of 1-4 as "<5" (DESIGN.md §5).
+
+A person track indicator (kind ``cases``) counts new, active or completed cases of one
+programme or both per month, tertial or year (``trygg.cases.stats``). Its counts of 1-4
+are "<5" for every reader, coordinators too (the place-based side never gets
+person-level detail), and counts that would give a small one away beside another person
+track indicator are "–" (``stats.indicator_table`` suppresses every count any indicator
+can show together). The baseline is withheld as for every hidden count.
 """
 
 import datetime as dt
@@ -24,7 +31,7 @@ from trygg.geo.models import Area
 from trygg.incidents.models import Category, IncidentCount
 from trygg.incidents.visibility import membership_for
 from trygg.situation.periods import Period
-from trygg.situation.suppression import DEFAULT_THRESHOLD, SMALL_TEXT
+from trygg.situation.suppression import DEFAULT_THRESHOLD, HIDDEN_TEXT, SMALL_TEXT, Status
 
 from .models import Indicator, Population
 
@@ -222,6 +229,42 @@ def period_counts(indicator, periods):
     return result
 
 
+def case_period_counts(indicator, periods, today):
+    """{period key: (count, display or None)} of a person track indicator. The counts
+    come from ``trygg.cases.stats.indicator_table``: every count any indicator can show,
+    suppressed together, so that no hidden count follows from indicators side by side
+    (months beside tertials, new beside active, a programme beside both). ``display`` is
+    "<5" (1-4) or "–" (hidden because it would give a small count away); None: shown."""
+    from trygg.cases import stats
+
+    if not periods:
+        return {}
+    partnership = indicator.goal.priority.agreement.partnership
+    table = stats.indicator_table(partnership, today)
+    programme = (
+        stats.TOTAL
+        if indicator.case_programme == Indicator.CaseProgramme.BOTH
+        else indicator.case_programme
+    )
+    result = {}
+    for period in periods:
+        kind = str(period.kind)
+        key = {
+            "month": period.start,
+            "tertial": (period.start.year, (period.start.month - 1) // 4 + 1),
+            "year": period.start.year,
+        }.get(kind)
+        count, status = table.get((kind, key, programme, indicator.case_measure), (0, None))
+        if status == Status.PRIMARY:
+            result[period.key] = (count, SMALL_TEXT)
+        elif status == Status.SECONDARY:
+            result[period.key] = (count, HIDDEN_TEXT)
+        else:
+            # Shown, or before the first case (nothing to count: 0).
+            result[period.key] = (count, None)
+    return result
+
+
 def _rate(count, population):
     if not population:
         return None
@@ -342,6 +385,28 @@ def indicator_series(indicator, *, user=None, today=None, start=None, end=None):
                 if first
                 else _("Trygghetscenter har inga rapporter ännu.")
             )
+    elif indicator.kind == Indicator.Kind.CASES:
+        # Never exact, whoever reads: only anonymous counts leave the person track.
+        exact = False
+        counts = case_period_counts(indicator, periods, today)
+        hidden = False
+        for period in periods:
+            row = _row(indicator, period, today)
+            count, display = counts[period.key]
+            if display is not None:
+                row.update(count=None, value=None, value_exact=count, display=display)
+                row["hidden"] = hidden = True
+            else:
+                row.update(count=count, value=count, value_exact=count, display=count)
+            rows.append(row)
+        if hidden:
+            notes.append(
+                _(
+                    "Antal mellan 1 och 4 visas som ”<5” för alla, för att skydda enskilda "
+                    "personer. ”–” döljer ett antal som tillsammans med andra indikatorer "
+                    "över personärenden skulle avslöja ett litet antal."
+                )
+            )
     else:
         entered = {
             v.period_key: v
@@ -430,6 +495,8 @@ def _row(indicator, period, today):
 def unit_of(indicator):
     if indicator.kind == Indicator.Kind.MANUAL:
         return indicator.unit
+    if indicator.kind == Indicator.Kind.CASES:
+        return _("antal ärenden")
     if indicator.metric == Indicator.Metric.RATE:
         return _("per 1 000 invånare")
     return _("antal")

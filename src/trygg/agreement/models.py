@@ -80,10 +80,12 @@ class Goal(models.Model):
 
 
 class Indicator(models.Model):
-    """How a goal is measured: computed from incidents, or entered by hand per period."""
+    """How a goal is measured: computed from incidents, computed from the anonymous
+    counts of the person track (``trygg.cases.stats``), or entered by hand per period."""
 
     class Kind(models.TextChoices):
         COMPUTED = "computed", _("beräknas från händelser")
+        CASES = "cases", _("personärenden (antal)")
         MANUAL = "manual", _("förs in för hand")
 
     class Metric(models.TextChoices):
@@ -95,6 +97,16 @@ class Indicator(models.Model):
         MONTH = "month", _("månad")
         TERTIAL = "tertial", _("tertial")
         YEAR = "year", _("år")
+
+    class CaseMeasure(models.TextChoices):
+        NEW = "new", _("nya ärenden")
+        ACTIVE = "active", _("aktiva ärenden")
+        COMPLETED = "completed", _("avslutade ärenden")
+
+    class CaseProgramme(models.TextChoices):
+        BOTH = "both", _("SSPF och avhopparverksamhet")
+        SSPF = "sspf", _("SSPF")
+        EXIT = "exit", _("avhopparverksamhet")
 
     class Direction(models.TextChoices):
         DECREASE = "decrease", _("minska")
@@ -127,6 +139,13 @@ class Indicator(models.Model):
     )
     resolution = models.CharField(
         _("redovisas per"), max_length=10, choices=Resolution.choices, default=Resolution.MONTH
+    )
+    # Person track indicators: which anonymous count, of which programme.
+    case_measure = models.CharField(
+        _("ärendemått"), max_length=10, choices=CaseMeasure.choices, default=CaseMeasure.ACTIVE
+    )
+    case_programme = models.CharField(
+        _("verksamhet"), max_length=10, choices=CaseProgramme.choices, default=CaseProgramme.BOTH
     )
     # Manual indicators: what a value is (e.g. "andel som känner sig trygga, %").
     unit = models.CharField(_("enhet"), max_length=100, blank=True)

@@ -257,10 +257,13 @@ def save_indicator(
     target_value=None,
     data_note="",
     sort_order=0,
+    case_measure=Indicator.CaseMeasure.ACTIVE,
+    case_programme=Indicator.CaseProgramme.BOTH,
     indicator=None,
     request=None,
 ):
-    """Create or update an indicator of ``goal``, computed from incidents or manual."""
+    """Create or update an indicator of ``goal``: computed from incidents, computed from
+    the person track's anonymous counts (per month, tertial or year), or manual."""
     _require_writer(actor, partnership)
     _check_owned(partnership, goal.priority.agreement)
     if indicator is not None and indicator.goal_id != goal.pk:
@@ -270,7 +273,9 @@ def save_indicator(
     if not name:
         errors["name"] = _("Skriv indikatorns namn.")
     if kind not in Indicator.Kind.values:
-        errors["kind"] = _("Välj om indikatorn beräknas från händelser eller förs in för hand.")
+        errors["kind"] = _(
+            "Välj om indikatorn beräknas från händelser, från personärenden eller förs in för hand."
+        )
     if resolution not in Indicator.Resolution.values:
         errors["resolution"] = _("Välj vecka, månad, tertial eller år.")
     if target_direction not in Indicator.Direction.values:
@@ -314,6 +319,19 @@ def save_indicator(
                     "folkmängden under Folkmängd först, eller välj antal."
                 )
         unit = ""
+    elif kind == Indicator.Kind.CASES:
+        metric = Indicator.Metric.COUNT
+        place_classes, age_groups = [], []
+        unit = ""
+        if case_measure not in Indicator.CaseMeasure.values:
+            errors["case_measure"] = _("Välj nya, aktiva eller avslutade ärenden.")
+        if case_programme not in Indicator.CaseProgramme.values:
+            errors["case_programme"] = _("Välj SSPF, avhopparverksamhet eller båda.")
+        if resolution == Indicator.Resolution.WEEK:
+            # The person track counts whole months (purged cases keep only their months).
+            errors["resolution"] = _(
+                "Personärenden räknas per månad. Välj månad, tertial eller år."
+            )
     else:
         metric = Indicator.Metric.COUNT
         place_classes, age_groups = [], []
@@ -344,6 +362,8 @@ def save_indicator(
     indicator.target_value = target
     indicator.data_note = _text("data_note", data_note)
     indicator.sort_order = sort_order or 0
+    if kind == Indicator.Kind.CASES:
+        indicator.case_measure, indicator.case_programme = case_measure, case_programme
     indicator.save()
     indicator.categories.set(category_objs)
     indicator.areas.set(area_objs)
@@ -360,6 +380,11 @@ def save_indicator(
             "categories": sorted(c.code for c in category_objs),
             "areas": sorted(a.pk for a in area_objs),
             "resolution": resolution,
+            **(
+                {"case_measure": case_measure, "case_programme": case_programme}
+                if kind == Indicator.Kind.CASES
+                else {}
+            ),
         },
     )
     return indicator

@@ -368,7 +368,12 @@ def indicator_form(request, pk=None, goal_pk=None):
     _writer(request)
     indicator = _indicator(request, pk) if pk else None
     goal = indicator.goal if indicator else _goal(request, goal_pk)
-    initial = {"kind": Indicator.Kind.COMPUTED, "metric": Indicator.Metric.COUNT}
+    initial = {
+        "kind": Indicator.Kind.COMPUTED,
+        "metric": Indicator.Metric.COUNT,
+        "case_measure": Indicator.CaseMeasure.ACTIVE,
+        "case_programme": Indicator.CaseProgramme.BOTH,
+    }
     if indicator:
         initial = {
             name: getattr(indicator, name)
@@ -385,6 +390,8 @@ def indicator_form(request, pk=None, goal_pk=None):
                 "baseline_end",
                 "target_direction",
                 "data_note",
+                "case_measure",
+                "case_programme",
             )
         }
         initial["categories"] = list(indicator.categories.values_list("pk", flat=True))
@@ -404,7 +411,12 @@ def indicator_form(request, pk=None, goal_pk=None):
                 goal=goal,
                 indicator=indicator,
                 request=request,
-                **{**kw, "metric": kw.get("metric") or Indicator.Metric.COUNT},
+                **{
+                    **kw,
+                    "metric": kw.get("metric") or Indicator.Metric.COUNT,
+                    "case_measure": kw.get("case_measure") or Indicator.CaseMeasure.ACTIVE,
+                    "case_programme": kw.get("case_programme") or Indicator.CaseProgramme.BOTH,
+                },
             ),
         )
         if saved:

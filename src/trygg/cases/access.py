@@ -39,4 +39,7 @@ RULES = {
     "cases:follow_up_done": members(CASE_WORKERS, OWNER + "; POST only"),
     "cases:close": members(CASE_WORKERS, OWNER),
     "cases:export": members(CASE_WORKERS, OWNER + "; re-authentication; audited"),
+    "cases:export_pdf": members(
+        CASE_WORKERS, OWNER + "; re-authentication; TLP:RED PDF; audited with its sha256"
+    ),
 }

@@ -35,4 +35,5 @@ urlpatterns = [
     ),
     path("<int:pk>/avsluta/", views.close, name="close"),
     path("<int:pk>/export/", views.export, name="export"),
+    path("<int:pk>/export/pdf/", views.export_pdf, name="export_pdf"),
 ]

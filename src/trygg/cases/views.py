@@ -443,6 +443,16 @@ def export(request, pk):
     return response
 
 
+def export_pdf(request, pk):
+    """The owning organisation's PDF export of one case (re-authentication first)."""
+    case, _level = _case(request, pk, OWNER)
+    content = services.export_case_pdf(actor=request.user, case=case, request=request)
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{case.code}.pdf"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
 def statistics(request):
     """Anonymous monthly counts per programme, small counts suppressed for everyone."""
     today = timezone.localdate()

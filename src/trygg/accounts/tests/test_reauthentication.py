@@ -29,6 +29,7 @@ SENSITIVE = {
     "situation:approve": ("coordinator", WEEK, "post"),
     "audit:export_csv": ("auditor", {}, "get"),
     "cases:export": ("case_worker", {"pk": 999999}, "get"),
+    "cases:export_pdf": ("case_worker", {"pk": 999999}, "get"),
     "user_admin:invite": ("org_admin", {}, "get"),
     "user_admin:role": ("org_admin", {"pk": 999999}, "get"),
     "user_admin:deactivate": ("org_admin", {"pk": 999999}, "post"),

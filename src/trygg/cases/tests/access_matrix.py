@@ -115,6 +115,7 @@ EXPECTED = {
     ),
     "cases:close": (CASE, CASE_WORKER_ONLY),
     "cases:export": (CASE, CASE_WORKER_ONLY),
+    "cases:export_pdf": (CASE, CASE_WORKER_ONLY),
 }
 
 

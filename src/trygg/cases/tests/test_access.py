@@ -35,6 +35,7 @@ URLS = {
     "cases:follow_up": ("get", 200, 403),
     "cases:close": ("get", 200, 403),
     "cases:export": ("get", 200, 403),
+    "cases:export_pdf": ("get", 200, 403),
     "cases:stage": ("post", 302, 403),
     "cases:team_remove": ("post", 302, 403),
     "cases:consent_withdraw": ("post", 302, 403),

@@ -229,12 +229,16 @@ def period_counts(indicator, periods):
     return result
 
 
+NO_DATA = object()  # a period before the partnership's first case
+
+
 def case_period_counts(indicator, periods, today):
     """{period key: (count, display or None)} of a person track indicator. The counts
     come from ``trygg.cases.stats.indicator_table``: every count any indicator can show,
     suppressed together, so that no hidden count follows from indicators side by side
     (months beside tertials, new beside active, a programme beside both). ``display`` is
-    "<5" (1-4) or "–" (hidden because it would give a small count away); None: shown."""
+    "<5" (1-4) or "–" (hidden because it would give a small count away); None: shown;
+    ``NO_DATA`` (count None) for a period before the partnership's first case."""
     from trygg.cases import stats
 
     if not periods:
@@ -254,13 +258,17 @@ def case_period_counts(indicator, periods, today):
             "tertial": (period.start.year, (period.start.month - 1) // 4 + 1),
             "year": period.start.year,
         }.get(kind)
-        count, status = table.get((kind, key, programme, indicator.case_measure), (0, None))
+        cell = (kind, key, programme, indicator.case_measure)
+        if cell not in table:
+            # Before the partnership's first case: nothing was counted, not a zero.
+            result[period.key] = (None, NO_DATA)
+            continue
+        count, status = table[cell]
         if status == Status.PRIMARY:
             result[period.key] = (count, SMALL_TEXT)
         elif status == Status.SECONDARY:
             result[period.key] = (count, HIDDEN_TEXT)
         else:
-            # Shown, or before the first case (nothing to count: 0).
             result[period.key] = (count, None)
     return result
 
@@ -389,11 +397,14 @@ def indicator_series(indicator, *, user=None, today=None, start=None, end=None):
         # Never exact, whoever reads: only anonymous counts leave the person track.
         exact = False
         counts = case_period_counts(indicator, periods, today)
-        hidden = False
+        hidden = before_data = False
         for period in periods:
             row = _row(indicator, period, today)
             count, display = counts[period.key]
-            if display is not None:
+            if display is NO_DATA:
+                row.update(count=None, value=None, value_exact=None, display=_("inga uppgifter"))
+                before_data = True
+            elif display is not None:
                 row.update(count=None, value=None, value_exact=count, display=display)
                 row["hidden"] = hidden = True
             else:
@@ -406,6 +417,10 @@ def indicator_series(indicator, *, user=None, today=None, start=None, end=None):
                     "personer. ”–” döljer ett antal som tillsammans med andra indikatorer "
                     "över personärenden skulle avslöja ett litet antal."
                 )
+            )
+        if before_data:
+            notes.append(
+                _("Perioder före samverkans första personärende visas som ”inga uppgifter”.")
             )
     else:
         entered = {

@@ -234,6 +234,20 @@ def _indicators(actor, partnership, goals, *, baseline, areas, rng, today, with_
             "aldrig som uppgifter om enskilda."
         ),
     )
+    services.save_indicator(
+        **common,
+        goal=goals[1],
+        name="Pågående ärenden i SSPF och avhopparverksamheten per tertial",
+        kind="cases",
+        case_measure="active",
+        case_programme="both",
+        resolution="tertial",
+        target_direction="keep",
+        data_note=(
+            "Anonyma antal från personärendena; antal 1–4 visas som <5 för alla. "
+            "Demons ärenden är påhittade."
+        ),
+    )
     _computed(
         **common,
         goal=goals[2],

@@ -249,7 +249,11 @@ def test_the_baseline_is_shown_when_nothing_is_hidden(agreement_world):
         baseline_end=dt.date(2026, 6, 30),
     )
     series = indicator_series(indicator, user=w.coordinator)
-    assert series["baseline"]["value"] == 1.0  # 6 in March, 0 in five months
+    # 6 in March, 0 in April-June; January and February come before the first case
+    # ("inga uppgifter", not 0) and are not part of the mean
+    shown = {p["key"]: p["display"] for p in series["periods"]}
+    assert [shown[f"2026-0{m}"] for m in (1, 2, 3, 4)] == ["inga uppgifter"] * 2 + [6, 0]
+    assert series["baseline"]["value"] == 1.5
 
 
 def test_the_annual_report_and_its_pdf_hide_small_counts_from_the_coordinator(

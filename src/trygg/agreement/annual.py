@@ -17,6 +17,7 @@ from trygg.situation import suppression
 from trygg.situation.models import SituationVersion
 from trygg.situation.structure import category_groups
 
+from . import disclosure
 from .indicators import year_summary
 from .models import Agreement
 
@@ -212,32 +213,34 @@ def build(partnership, year, *, user, report=None, today=None):
 # --- what one reader sees ---------------------------------------------------------------
 
 
-def _suppressed(rows, key, total):
-    values = {("row", i): row[key] for i, row in enumerate(rows)}
-    values["total"] = total
-    statuses = suppression.suppress(values, [("total", [("row", i) for i in range(len(rows))])])
-    texts = suppression.display_texts(values, statuses)
-    return [texts[("row", i)] for i in range(len(rows))], texts["total"]
-
-
-def view(snapshot, membership):
-    """The snapshot as ``membership`` reads it: exact for detail roles; otherwise counts
-    of 1-4 (and what would give them away) hidden, and small count indicator values too."""
+def view(snapshot, membership, *, partnership=None):
+    """The snapshot as ``membership`` reads it: exact for detail roles. Otherwise counts
+    of 1-4 are "<5" and counts that would give them away "–", decided together with
+    every other count of the agreement side (``disclosure``) for ``partnership``; an
+    indicator's year value and baseline are withheld when a period in them is hidden
+    from the reader. Without ``partnership`` such a reader gets no count above 4."""
     exact = membership is not None and membership.role in DETAIL_ROLES
     lagesbild = dict(snapshot["lagesbild"])
     rows = [dict(r) for r in lagesbild["rows"]]
+    table = None
+    if not exact and partnership is not None:
+        table = disclosure.viewer_table(partnership, timezone.localdate())
     if exact:
         for row in rows:
             row["count_text"], row["last_text"] = row["count"], row["last"]
         lagesbild["total_text"] = lagesbild["total"]
         lagesbild["last_total_text"] = lagesbild["last_total"]
     else:
-        this_texts, this_total = _suppressed(rows, "count", lagesbild["total"])
-        last_texts, last_total = _suppressed(rows, "last", lagesbild["last_total"])
-        for row, this, last in zip(rows, this_texts, last_texts, strict=True):
-            row["count_text"], row["last_text"] = this, last
-        lagesbild["total_text"], lagesbild["last_total_text"] = this_total, last_total
+        year = snapshot["year"]
+        for key, which, total in (("count", "this", "total"), ("last", "last", "last_total")):
+            texts = _hidden_texts(rows, key, lagesbild[total], table, year, which)
+            for row, text in zip(rows, texts[:-1], strict=True):
+                row[f"{key}_text"] = text
+            lagesbild[f"{total}_text"] = texts[-1]
     lagesbild["rows"] = rows
+    live = {}
+    if not exact:
+        live = _viewer_summaries(snapshot, partnership, table)
     agreements = []
     for agreement in snapshot["agreements"]:
         priorities = []
@@ -250,11 +253,83 @@ def view(snapshot, membership):
                     entry["value_text"] = _value_text(entry, "value", exact)
                     entry["baseline_text"] = _value_text(entry, "baseline", exact)
                     entry["verdict"] = verdict(entry)
+                    if not exact and entry["kind"] == "computed":
+                        _withhold_hidden(entry, live.get(entry["id"]))
                     indicators.append(entry)
                 goals.append({**goal, "indicators": indicators})
             priorities.append({**priority, "goals": goals})
         agreements.append({**agreement, "priorities": priorities})
     return {**snapshot, "lagesbild": lagesbild, "agreements": agreements, "exact": exact}
+
+
+def _hidden_texts(rows, key, total, table, year, which):
+    """The texts of one window's rows and total for a reader without a detail role:
+    the joint table's statuses when its counts are the frozen ones; otherwise (the
+    rollup changed since approval, or no table) every count above 0 hidden."""
+    values = [row[key] for row in rows] + [total]
+    keys = [disclosure.annual_key(year, which, row["code"]) for row in rows]
+    keys.append(disclosure.annual_key(year, which, "total"))
+    found = [table.get(k) if table is not None else None for k in keys]
+    if all(f is not None and f[0] == v for f, v in zip(found, values, strict=True)):
+        return [
+            suppression.display_text(v, status)
+            for v, (_count, status) in zip(values, found, strict=True)
+        ]
+    return [
+        suppression.display_text(
+            v,
+            suppression.Status.SHOWN
+            if v == 0
+            else suppression.Status.PRIMARY
+            if v < suppression.DEFAULT_THRESHOLD
+            else suppression.Status.SECONDARY,
+        )
+        for v in values
+    ]
+
+
+def _viewer_summaries(snapshot, partnership, table):
+    """{indicator id: its year summary as a reader without a detail role sees it now}."""
+    from .indicators import year_summary
+    from .models import Indicator
+
+    if partnership is None:
+        return {}
+    ids = [
+        entry["id"]
+        for agreement in snapshot["agreements"]
+        for priority in agreement["priorities"]
+        for goal in priority["goals"]
+        for entry in goal["indicators"]
+        if entry["kind"] == "computed"
+    ]
+    indicators = Indicator.objects.filter(
+        pk__in=ids, goal__priority__agreement__partnership=partnership
+    ).select_related("goal__priority__agreement")
+    today = timezone.localdate()
+    return {
+        indicator.pk: year_summary(
+            indicator, snapshot["year"], today=today, exact=False, statuses=table or {}
+        )
+        for indicator in indicators
+    }
+
+
+def _withhold_hidden(entry, summary):
+    """A computed indicator's frozen year value and baseline, for a reader without a
+    detail role: withheld when a period they stand for is hidden from that reader (the
+    mean and the periods shown beside it would give it away)."""
+    from django.utils.translation import gettext as _
+
+    if summary is None or summary["any_hidden"]:
+        if entry["value"] is not None:
+            entry["value_text"] = suppression.HIDDEN_TEXT
+            entry["met"] = None
+            entry["verdict"] = _(
+                "Årets värde visas inte eftersom en period har ett litet antal som är dolt."
+            )
+    if entry["baseline"] is not None and (summary is None or summary["baseline"] is None):
+        entry["baseline_text"] = suppression.HIDDEN_TEXT
 
 
 def _value_text(entry, key, exact):

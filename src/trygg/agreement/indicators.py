@@ -273,6 +273,28 @@ def case_period_counts(indicator, periods, today):
     return result
 
 
+def viewer_statuses(partnership, today):
+    from .disclosure import viewer_table
+
+    return viewer_table(partnership, today)
+
+
+def _viewer_display(statuses, indicator, period, count):
+    """What a reader without a detail role sees instead of ``count``: "<5", "–", or None
+    (the count itself). A period the joint table does not hold (or holds with another
+    count, the rollup having changed meanwhile) is hidden if it is not 0."""
+    from .disclosure import indicator_key
+
+    if count == 0:
+        return None
+    if 0 < count < DEFAULT_THRESHOLD:
+        return SMALL_TEXT
+    found = statuses.get(indicator_key(indicator, period))
+    if found is None or found[0] != count or found[1] == Status.SECONDARY:
+        return HIDDEN_TEXT
+    return None
+
+
 def _rate(count, population):
     if not population:
         return None
@@ -302,7 +324,9 @@ def sees_exact_counts(user, partnership):
     return membership is not None and membership.role in DETAIL_ROLES
 
 
-def indicator_series(indicator, *, user=None, today=None, start=None, end=None):
+def indicator_series(
+    indicator, *, user=None, today=None, start=None, end=None, exact=None, statuses=None
+):
     """The indicator's values per period, its baseline and target (a plain dict).
 
     ``periods``: one dict per period, oldest first: key, label, start, end, complete
@@ -311,7 +335,11 @@ def indicator_series(indicator, *, user=None, today=None, start=None, end=None):
     (rates) population. ``values`` is the list of values. ``baseline``: None or
     {start, end, value, periods}. ``target``: None or {direction, value}. ``notes``:
     sentences about the data (missing population, suppressed counts, incomplete period).
-    ``user``: the reader; without a detail role small counts are hidden ("<5").
+    ``user``: the reader; without a detail role small counts are hidden ("<5"), and
+    counts that would give a small one away beside the other counts of the agreement
+    side ("–", ``trygg.agreement.disclosure``). ``exact``: overrides what ``user`` sees;
+    ``statuses``: the joint table (``viewer_statuses``) when the caller reads it once for
+    several indicators.
     """
     today = today or timezone.localdate()
     agreement = indicator.goal.priority.agreement
@@ -320,7 +348,8 @@ def indicator_series(indicator, *, user=None, today=None, start=None, end=None):
     start = start or default_start
     end = end or default_end
     periods = periods_between(indicator.resolution, start, end)
-    exact = sees_exact_counts(user, partnership)
+    if exact is None:
+        exact = sees_exact_counts(user, partnership)
     computed = indicator.kind == Indicator.Kind.COMPUTED
     rate = computed and indicator.metric == Indicator.Metric.RATE
     notes = []
@@ -337,7 +366,9 @@ def indicator_series(indicator, *, user=None, today=None, start=None, end=None):
             ).values_list("year", "area_id", "population"):
                 figures_by_year.setdefault(row[0], {})[row[1]] = row[2]
         missing_years = set()
-        hidden = False
+        hidden = secondary = False
+        if not exact and statuses is None:
+            statuses = viewer_statuses(partnership, today)
         first = first_counted_date(partnership)
         before_data = False
         for period in periods:
@@ -360,12 +391,13 @@ def indicator_series(indicator, *, user=None, today=None, start=None, end=None):
                 if population is None:
                     missing_years.add(period.year)
             row["value"] = row["value_exact"] = value
-            if not exact and 0 < count < DEFAULT_THRESHOLD:
+            display = None if exact else _viewer_display(statuses, indicator, period, count)
+            if display is not None:
                 row["value"] = None
                 row["count"] = None
-                row["display"] = SMALL_TEXT
-                row["hidden"] = True
-                hidden = True
+                row["display"] = display
+                row["hidden"] = hidden = True
+                secondary = secondary or display == HIDDEN_TEXT
             elif value is None:
                 row["display"] = _("saknas")
             else:
@@ -382,6 +414,13 @@ def indicator_series(indicator, *, user=None, today=None, start=None, end=None):
         if hidden:
             notes.append(
                 _("Antal mellan 1 och 4 visas som ”<5” för att skydda enskilda händelser.")
+            )
+        if secondary:
+            notes.append(
+                _(
+                    "”–” döljer ett antal som tillsammans med andra indikatorer eller "
+                    "årsuppföljningen skulle avslöja ett litet antal."
+                )
             )
         if before_data:
             notes.append(
@@ -534,17 +573,19 @@ def target_met(direction, value, target):
     return abs(value - target) <= abs(target) * KEEP_TOLERANCE
 
 
-def year_summary(indicator, year, *, user=None, today=None):
-    """This year's mean per complete period against baseline and target (annual report)."""
+def year_summary(indicator, year, *, user=None, today=None, exact=None, statuses=None):
+    """This year's mean per complete period against baseline and target (annual report).
+    ``exact`` and ``statuses`` as for ``indicator_series``."""
     today = today or timezone.localdate()
     start = dt.date(year, 1, 1)
     end = min(dt.date(year, 12, 31), today)
-    series = indicator_series(indicator, user=user, today=today, start=start, end=end)
+    options = {"user": user, "today": today, "exact": exact, "statuses": statuses}
+    series = indicator_series(indicator, start=start, end=end, **options)
     rows = [r for r in series["periods"] if r["year"] == year and r["complete"]]
     known = [r["value"] for r in rows if r["value"] is not None]
     value = _mean(known)
     hidden = any(r["hidden"] for r in rows)
-    full = _full_series_baseline(indicator, user=user, today=today)
+    full = _full_series_baseline(indicator, **options)
     target = series["target"]
     met = target_met(indicator.target_direction, value, target["value"] if target else None)
     return {
@@ -556,6 +597,7 @@ def year_summary(indicator, year, *, user=None, today=None):
         "periods_with_value": len(known),
         "value": value,
         "hidden": hidden and not known,
+        "any_hidden": hidden,
         "baseline": full,
         "target": target["value"] if target else None,
         "direction": indicator.target_direction,
@@ -564,14 +606,14 @@ def year_summary(indicator, year, *, user=None, today=None):
     }
 
 
-def _full_series_baseline(indicator, *, user, today):
+def _full_series_baseline(indicator, *, today, **options):
     if not (indicator.baseline_start and indicator.baseline_end):
         return None
     series = indicator_series(
         indicator,
-        user=user,
         today=today,
         start=indicator.baseline_start,
         end=min(indicator.baseline_end, today),
+        **options,
     )
     return series["baseline"]["value"] if series["baseline"] else None

@@ -22,15 +22,16 @@ class _Reader:
         self.role = Role.COORDINATOR if audience == DETAIL else Role.VIEWER
 
 
-def render(snapshot, *, audience, draft=False):
-    """The PDF's bytes, always in Swedish (the language of the record)."""
+def render(snapshot, *, audience, draft=False, partnership=None):
+    """The PDF's bytes, always in Swedish (the language of the record). ``partnership``:
+    for viewers, whose counts are suppressed with the rest of the agreement side."""
     from weasyprint import CSS, HTML
 
     with translation.override("sv"):
         html = render_to_string(
             "agreement/annual_pdf.html",
             {
-                "report": annual.view(snapshot, _Reader(audience)),
+                "report": annual.view(snapshot, _Reader(audience), partnership=partnership),
                 "marking": MARKING,
                 "audience": audience,
                 "draft": draft,

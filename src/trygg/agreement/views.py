@@ -14,7 +14,7 @@ from trygg.audit.services import record
 from trygg.situation.periods import Period
 
 from . import annual, charts, forms, pdf, selectors, services
-from .indicators import indicator_series
+from .indicators import indicator_series, viewer_statuses
 from .models import (
     Agreement,
     Commitment,
@@ -86,8 +86,8 @@ def _run(form, call):
 # --- reading ----------------------------------------------------------------------------
 
 
-def _series_chart(indicator, request, *, compact, markers=()):
-    series = indicator_series(indicator, user=request.user)
+def _series_chart(indicator, request, *, compact, markers=(), statuses=None):
+    series = indicator_series(indicator, user=request.user, statuses=statuses)
     chart = charts.indicator_chart(
         series,
         id_prefix=f"indicator-{indicator.pk}{'-small' if compact else ''}",
@@ -128,13 +128,19 @@ def detail(request, pk):
         pk=pk,
         partnership=request.partnership,
     )
+    # Readers without a detail role: the agreement side's joint suppression, read once.
+    statuses = (
+        None
+        if request.membership.sees_details
+        else viewer_statuses(request.partnership, timezone.localdate())
+    )
     priorities = []
     for priority in agreement.priorities.all():
         goals = []
         for goal in priority.goals.all():
             indicators = []
             for indicator in goal.indicators.all():
-                series, chart = _series_chart(indicator, request, compact=True)
+                series, chart = _series_chart(indicator, request, compact=True, statuses=statuses)
                 indicators.append(
                     {
                         "indicator": indicator,
@@ -667,11 +673,15 @@ def _annual_content(request, year):
     """(report, content for the reader or None, approved?)."""
     report = services.report_for(request.partnership, year)
     if report.approved_at is not None:
-        return report, annual.view(report.snapshot, request.membership), True
+        return (
+            report,
+            annual.view(report.snapshot, request.membership, partnership=request.partnership),
+            True,
+        )
     if not request.membership.sees_details:
         return report, None, False
     content = annual.build(request.partnership, year, user=request.user, report=report)
-    return report, annual.view(content, request.membership), False
+    return report, annual.view(content, request.membership, partnership=request.partnership), False
 
 
 def annual_report(request, year):
@@ -772,7 +782,7 @@ def annual_pdf(request, year):
     if approved and audience == pdf.DETAIL:
         body = bytes(report.pdf)
     elif approved:
-        body = pdf.render(report.snapshot, audience=audience)
+        body = pdf.render(report.snapshot, audience=audience, partnership=request.partnership)
     elif audience == pdf.DETAIL:
         content = annual.build(request.partnership, year, user=request.user, report=report)
         body = pdf.render(content, audience=audience, draft=True)

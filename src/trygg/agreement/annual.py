@@ -259,7 +259,30 @@ def view(snapshot, membership, *, partnership=None):
                 goals.append({**goal, "indicators": indicators})
             priorities.append({**priority, "goals": goals})
         agreements.append({**agreement, "priorities": priorities})
-    return {**snapshot, "lagesbild": lagesbild, "agreements": agreements, "exact": exact}
+    actions = snapshot["actions"] if exact else [_without_counts(a) for a in snapshot["actions"]]
+    return {
+        **snapshot,
+        "lagesbild": lagesbild,
+        "agreements": agreements,
+        "actions": actions,
+        "exact": exact,
+    }
+
+
+def _without_counts(action):
+    """An action with its evaluations' conclusions as readers without a detail role read
+    them: the verdict, not the (possibly small) incident counts behind it."""
+    from trygg.work.evaluate import conclusion_without_counts
+
+    evaluations = [
+        {
+            "conclusion": conclusion_without_counts(e["ratio"], e["ratio_low"], e["ratio_high"]),
+            "before": e["before"],
+            "after": e["after"],
+        }
+        for e in action["evaluations"]
+    ]
+    return {**action, "evaluations": evaluations}
 
 
 def _hidden_texts(rows, key, total, table, year, which):

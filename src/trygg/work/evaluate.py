@@ -186,3 +186,18 @@ def conclusion(result):
             "Någon av siffrorna är 0, därför har 0,5 lagts till i alla fyra innan kvoten räknades."
         )
     return text
+
+
+def conclusion_without_counts(ratio, low, high):
+    """The conclusion for readers without a detail role: the verdict alone. The counts,
+    and the ratio with its interval (from which the counts can be worked out), are
+    incident counts that may be small, so they stay with the detail roles."""
+    if ratio is None or low is None or high is None:
+        text = _("Går inte att bedöma: för få händelser.")
+    elif high < 1:
+        text = _("Minskning jämfört med jämförelseområdena.")
+    elif low > 1:
+        text = _("Ökning jämfört med jämförelseområdena.")
+    else:
+        text = _("Ingen påvisbar förändring jämfört med jämförelseområdena.")
+    return text + " " + _("Antalen visas bara för roller som ser detaljer.")

@@ -25,6 +25,7 @@ from trygg.situation.suppression import (
     is_protected,
     suppress,
 )
+from trygg.work import services as work
 
 pytestmark = pytest.mark.django_db
 
@@ -345,3 +346,50 @@ def test_an_entry_counts_in_exactly_the_cells_that_hold_it(seed):
         (atom,) = [a for a in atoms if values[a]]
         cells = {c.total for c in constraints if atom in c.parts}
         assert cells == {a.key for a in aggregates if holds(a, row)}
+
+
+def test_evaluations_in_the_annual_report_show_viewers_no_counts(agreement_world, client):
+    w = agreement_world
+    add_incidents(
+        w,
+        {
+            ("VALD.HOT", w.r1, dt.date(2025, 2, 3)): 2,
+            ("VALD.HOT", w.r1, dt.date(2025, 6, 3)): 1,
+            ("VALD.HOT", w.r3, dt.date(2025, 2, 3)): 9,
+            ("VALD.HOT", w.r3, dt.date(2025, 6, 3)): 8,
+        },
+    )
+    action = work.create_action(
+        actor=w.coordinator,
+        partnership=w.p,
+        title="Trygghetsvandring i Centrala Valsta",
+        type="environment",
+        organisation=w.org_a,
+        label="GREEN",
+        goal=w.goal,
+        areas=[w.r1],
+        start=dt.date(2025, 4, 1),
+        end=dt.date(2025, 4, 30),
+    )
+    work.update_action(actor=w.coordinator, partnership=w.p, action=action, status="done")
+    evaluation = work.evaluate_action(
+        actor=w.coordinator,
+        partnership=w.p,
+        action=action,
+        categories=Category.objects.filter(code="VALD.HOT", partnership=None),
+        comparison_areas=[w.r3],
+        before=(dt.date(2025, 1, 1), dt.date(2025, 3, 31)),
+        after=(dt.date(2025, 5, 1), dt.date(2025, 7, 31)),
+    )
+    assert "2 händelser före och 1 efter" in evaluation.conclusion
+    services.save_annual_texts(actor=w.coordinator, partnership=w.p, year=2025, assessment="Bra.")
+    services.approve_annual_report(actor=w.coordinator, partnership=w.p, year=2025)
+
+    client.force_login(w.users["viewer"])
+    body = client.get(reverse("agreement:annual", args=[2025])).content.decode()
+    assert "Trygghetsvandring i Centrala Valsta" in body
+    assert "Ingen påvisbar förändring jämfört med jämförelseområdena." in body
+    assert "2 händelser före" not in body and "kvot" not in body
+    client.force_login(w.coordinator)
+    body = client.get(reverse("agreement:annual", args=[2025])).content.decode()
+    assert "2 händelser före och 1 efter" in body

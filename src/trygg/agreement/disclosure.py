@@ -12,7 +12,8 @@ So every count a viewer can see on this side is one cell of a single table:
 * every period of every computed indicator of every agreement of the partnership, from
   the first period with data to today (``indicator_key``);
 * the per-group counts of every approved annual report, this year and last year to the
-  same date, with their totals (``annual_key``).
+  same date, with their totals (``annual_key``);
+* the start page's counts of this week and the week before (``home_key``).
 
 Each cell is a sum over the rollup (category × leaf area × place class × age group ×
 day). Its relations to the other cells follow from which rollup entries they share: the
@@ -42,6 +43,8 @@ from django.db.models import Q, Sum
 from trygg.incidents.models import AgeGroup, Category, IncidentCount, PlaceClass
 from trygg.situation.suppression import (
     DEFAULT_THRESHOLD,
+    HIDDEN_TEXT,
+    SMALL_TEXT,
     Constraint,
     Status,
     SuppressionError,
@@ -59,6 +62,8 @@ from .indicators import (
 from .models import AnnualReport, Indicator
 
 logger = logging.getLogger(__name__)
+
+ONE_DAY = dt.timedelta(days=1)
 
 _CACHE_SIZE = 16
 _cache: OrderedDict[str, dict] = OrderedDict()
@@ -135,6 +140,23 @@ def indicator_aggregates(partnership, today, first):
                 )
             )
     return result
+
+
+def home_key(which):
+    """``which``: "this_week" or "previous_week" (the start page's two counts)."""
+    return ("home", which)
+
+
+def home_aggregates(today):
+    """The start page's counts: every incident of this ISO week and of the one before."""
+    monday = today - dt.timedelta(days=today.weekday())
+    week = dt.timedelta(days=7)
+    return [
+        Aggregate(home_key("this_week"), None, None, None, None, monday, monday + week - ONE_DAY),
+        Aggregate(
+            home_key("previous_week"), None, None, None, None, monday - week, monday - ONE_DAY
+        ),
+    ]
 
 
 def annual_windows(snapshot):
@@ -287,9 +309,11 @@ def build_table(partnership, today):
     first = first_counted_date(partnership)
     if first is None:
         return None
-    aggregates = indicator_aggregates(partnership, today, first) + annual_aggregates(partnership)
-    if not aggregates:
-        return None
+    aggregates = (
+        indicator_aggregates(partnership, today, first)
+        + annual_aggregates(partnership)
+        + home_aggregates(today)
+    )
     domains = (
         # Incidents have a category within a group, never a group itself.
         Category.objects.filter(Q(partnership=None) | Q(partnership=partnership))
@@ -381,3 +405,17 @@ def viewer_table(partnership, today):
             while len(_cache) > _CACHE_SIZE:
                 _cache.popitem(last=False)
     return {key: (values[key], status) for key, status in statuses.items()}
+
+
+def viewer_text(table, key, count):
+    """What a reader without a detail role sees of ``count`` (the cell ``key`` of
+    ``viewer_table``): the count, "<5" or "–". A cell the table does not hold, or holds
+    with another count (the rollup changed meanwhile), is hidden unless it is 0."""
+    if count == 0:
+        return count
+    if 0 < count < DEFAULT_THRESHOLD:
+        return SMALL_TEXT
+    found = table.get(key)
+    if found is None or found[0] != count or found[1] == Status.SECONDARY:
+        return HIDDEN_TEXT
+    return count

@@ -31,7 +31,7 @@ from trygg.geo.models import Area
 from trygg.incidents.models import Category, IncidentCount
 from trygg.incidents.visibility import membership_for
 from trygg.situation.periods import Period
-from trygg.situation.suppression import DEFAULT_THRESHOLD, HIDDEN_TEXT, SMALL_TEXT, Status
+from trygg.situation.suppression import HIDDEN_TEXT, SMALL_TEXT, Status
 
 from .models import Indicator, Population
 
@@ -281,18 +281,11 @@ def viewer_statuses(partnership, today):
 
 def _viewer_display(statuses, indicator, period, count):
     """What a reader without a detail role sees instead of ``count``: "<5", "–", or None
-    (the count itself). A period the joint table does not hold (or holds with another
-    count, the rollup having changed meanwhile) is hidden if it is not 0."""
-    from .disclosure import indicator_key
+    (the count itself)."""
+    from .disclosure import indicator_key, viewer_text
 
-    if count == 0:
-        return None
-    if 0 < count < DEFAULT_THRESHOLD:
-        return SMALL_TEXT
-    found = statuses.get(indicator_key(indicator, period))
-    if found is None or found[0] != count or found[1] == Status.SECONDARY:
-        return HIDDEN_TEXT
-    return None
+    text = viewer_text(statuses, indicator_key(indicator, period), count)
+    return text if text in (SMALL_TEXT, HIDDEN_TEXT) else None
 
 
 def _rate(count, population):

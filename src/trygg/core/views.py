@@ -6,6 +6,7 @@ from django.db import connection
 from django.http import HttpResponseNotAllowed, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import Resolver404, resolve
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -15,20 +16,24 @@ from .middleware import SESSION_KEY
 from .selectors import home_summary
 
 
-def small_count(count, exact):
-    """A count as shown on a page: 1-4 become "<5" for roles that see aggregates only
-    (DESIGN.md §5). The two weekly counts on the start page have no total beside them,
-    so primary suppression is enough here."""
-    if exact or count == 0 or count >= 5:
-        return count
-    return "<5"
-
-
 def home(request):
     context = home_summary(request.user, request.partnership)
     exact = request.membership is not None and request.membership.sees_details
-    context["shown_this_week"] = small_count(context["count_this_week"], exact)
-    context["shown_previous_week"] = small_count(context["count_previous_week"], exact)
+    shown = {
+        "this_week": context["count_this_week"],
+        "previous_week": context["count_previous_week"],
+    }
+    if not exact:
+        # As every count a viewer sees beside the agreement's indicators (DESIGN.md §5).
+        from trygg.agreement import disclosure
+
+        table = disclosure.viewer_table(request.partnership, timezone.localdate())
+        shown = {
+            which: disclosure.viewer_text(table, disclosure.home_key(which), count)
+            for which, count in shown.items()
+        }
+    context["shown_this_week"] = shown["this_week"]
+    context["shown_previous_week"] = shown["previous_week"]
     previous = (context["week_start"] - datetime.timedelta(days=7)).isocalendar()
     context["previous_iso_year"], context["previous_iso_week"] = previous.year, previous.week
     return render(request, "core/home.html", context)

@@ -393,3 +393,32 @@ def test_evaluations_in_the_annual_report_show_viewers_no_counts(agreement_world
     client.force_login(w.coordinator)
     body = client.get(reverse("agreement:annual", args=[2025])).content.decode()
     assert "2 händelser före och 1 efter" in body
+
+
+def test_the_start_page_beside_weekly_indicators_gives_no_small_count_away(agreement_world, client):
+    w = agreement_world
+    day = dt.date(2026, 11, 24)  # this week (TODAY is Thursday 26 November 2026)
+    add_incidents(w, {("VALD.HOT", w.r1, day): 7, ("NARK.BRUK", w.r2, day): 3})
+    others = Category.objects.filter(partnership=None, parent__isnull=False).exclude(
+        code="NARK.BRUK"
+    )
+    violence = indicator(
+        w, "Allt utom narkotika per vecka", codes=[c.code for c in others], resolution="week"
+    )
+    drugs = indicator(w, "Narkotika per vecka", codes=["NARK.BRUK"], resolution="week")
+    week = Period.containing("week", day)
+    key = disclosure.indicator_key
+    viewer_sees = seen(w, w.users["viewer"])
+    assert viewer_sees[key(drugs, week)] == SMALL_TEXT
+    client.force_login(w.users["viewer"])
+    home = client.get(reverse("core:home")).content.decode()
+    shown_total = '<span class="stat__value">10</span>' in home
+    # The start page's 10 minus the other categories' 7 would be the drugs count.
+    assert not (shown_total and viewer_sees[key(violence, week)] == 7)
+    assert shown_total or f'<span class="stat__value">{HIDDEN_TEXT}</span>' in home
+    displayed = {**viewer_sees, disclosure.home_key("this_week"): "10" if shown_total else "–"}
+    displayed[disclosure.home_key("previous_week")] = "0"
+    assert_protected(w, displayed)
+    client.force_login(w.coordinator)
+    home = client.get(reverse("core:home")).content.decode()
+    assert '<span class="stat__value">10</span>' in home

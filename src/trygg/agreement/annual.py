@@ -19,7 +19,7 @@ from trygg.situation.structure import category_groups
 
 from . import disclosure
 from .indicators import year_summary
-from .models import Agreement
+from .models import Agreement, Indicator
 
 SHARED_LABELS = (Label.CLEAR, Label.GREEN)
 
@@ -313,9 +313,6 @@ def _hidden_texts(rows, key, total, table, year, which):
 
 def _viewer_summaries(snapshot, partnership, table):
     """{indicator id: its year summary as a reader without a detail role sees it now}."""
-    from .indicators import year_summary
-    from .models import Indicator
-
     if partnership is None:
         return {}
     ids = [

@@ -26,6 +26,11 @@ shown, whichever cells the reader combines.
 
 Rates (per 1,000 inhabitants) are the same cells: with the population beside them they
 give the count away.
+
+A cell covers only the days that can hold incidents as the reader knows it: from the
+first report (the pages say when that was) to today. The days after today are empty, so
+"this month" beside its weeks so far is their sum; modelled as unknown, that would be
+missed.
 """
 
 from __future__ import annotations
@@ -36,7 +41,7 @@ import hashlib
 import logging
 import threading
 from collections import OrderedDict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.db.models import Q, Sum
 
@@ -276,19 +281,18 @@ class _Atoms:
                 if mask >> bit & 1
                 for index in members
             ]
-            points = set()
+            starting, ending = {}, {}
             for index in indices:
-                points.add(self.aggregates[index].start)
-                points.add(self.aggregates[index].end + dt.timedelta(days=1))
-            boundaries = sorted(points)
-            sets = [
-                tuple(
-                    index
-                    for index in indices
-                    if self.aggregates[index].start <= day <= self.aggregates[index].end
-                )
-                for day in boundaries
-            ]
+                aggregate = self.aggregates[index]
+                if aggregate.start <= aggregate.end:
+                    starting.setdefault(aggregate.start, []).append(index)
+                    ending.setdefault(aggregate.end + ONE_DAY, []).append(index)
+            boundaries = sorted(starting.keys() | ending.keys())
+            sets, active = [], set()
+            for day in boundaries:
+                active.difference_update(ending.get(day, ()))
+                active.update(starting.get(day, ()))
+                sets.append(tuple(sorted(active)))
             found = (boundaries, sets)
             self._timelines[mask] = found
         return found
@@ -309,11 +313,13 @@ def build_table(partnership, today):
     first = first_counted_date(partnership)
     if first is None:
         return None
-    aggregates = (
-        indicator_aggregates(partnership, today, first)
+    aggregates = [
+        # Only the days that can hold incidents, as the reader knows (module docstring).
+        replace(aggregate, start=max(aggregate.start, first), end=min(aggregate.end, today))
+        for aggregate in indicator_aggregates(partnership, today, first)
         + annual_aggregates(partnership)
         + home_aggregates(today)
-    )
+    ]
     domains = (
         # Incidents have a category within a group, never a group itself.
         Category.objects.filter(Q(partnership=None) | Q(partnership=partnership))

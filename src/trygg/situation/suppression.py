@@ -1393,7 +1393,9 @@ class _Reduced:
             np.minimum.at(new_hi, col, np.nan_to_num(high, nan=math.inf))
             if np.array_equal(new_lo, lo) and np.array_equal(new_hi, hi):
                 break
-            if (np.maximum(new_lo - lo, hi - new_hi) < 1e-9).all():
+            with np.errstate(invalid="ignore"):  # inf - inf: an unbounded side, unchanged
+                change = np.nan_to_num(np.fmax(new_lo - lo, hi - new_hi), nan=0.0)
+            if (change < 1e-9).all():
                 break
             lo, hi = new_lo, new_hi
         return lo, hi

@@ -422,3 +422,29 @@ def test_the_start_page_beside_weekly_indicators_gives_no_small_count_away(agree
     client.force_login(w.coordinator)
     home = client.get(reverse("core:home")).content.decode()
     assert '<span class="stat__value">10</span>' in home
+
+
+def test_this_month_beside_its_weeks_so_far_gives_no_small_week_away(agreement_world):
+    w = agreement_world  # TODAY is Thursday 26 November 2026: week 48 so far
+    counts = {
+        ("VALD.HOT", w.r1, dt.date(2026, 11, 3)): 8,
+        ("VALD.HOT", w.r1, dt.date(2026, 11, 10)): 9,
+        ("VALD.HOT", w.r1, dt.date(2026, 11, 17)): 7,
+        ("VALD.HOT", w.r1, dt.date(2026, 11, 24)): 2,
+        ("VALD.HOT", w.r1, dt.date(2026, 10, 5)): 6,  # the first report
+    }
+    add_incidents(w, counts)
+    weeks = indicator(w, "Hot per vecka", codes=["VALD.HOT"], areas=[w.r1], resolution="week")
+    months = indicator(w, "Hot per månad", codes=["VALD.HOT"], areas=[w.r1])
+    key = disclosure.indicator_key
+    viewer_sees = seen(w, w.users["viewer"])
+    week48 = key(weeks, Period.of_week(2026, 48))
+    assert viewer_sees[week48] == SMALL_TEXT
+    # November so far (26) minus weeks 45-47 (24) and week 44's 0 is week 48: the days
+    # after today hold nothing, and the reader knows it.
+    others = [key(weeks, Period.of_week(2026, n)) for n in (44, 45, 46, 47)]
+    november = key(months, Period.of_month(2026, 11))
+    assert not (
+        viewer_sees[november] == 26 and all(viewer_sees[k] not in (HIDDEN_TEXT,) for k in others)
+    )
+    assert_protected(w, viewer_sees)

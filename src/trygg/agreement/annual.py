@@ -292,23 +292,10 @@ def _hidden_texts(rows, key, total, table, year, which):
     values = [row[key] for row in rows] + [total]
     keys = [disclosure.annual_key(year, which, row["code"]) for row in rows]
     keys.append(disclosure.annual_key(year, which, "total"))
-    found = [table.get(k) if table is not None else None for k in keys]
-    if all(f is not None and f[0] == v for f, v in zip(found, values, strict=True)):
-        return [
-            suppression.display_text(v, status)
-            for v, (_count, status) in zip(values, found, strict=True)
-        ]
-    return [
-        suppression.display_text(
-            v,
-            suppression.Status.SHOWN
-            if v == 0
-            else suppression.Status.PRIMARY
-            if v < suppression.DEFAULT_THRESHOLD
-            else suppression.Status.SECONDARY,
-        )
-        for v in values
-    ]
+    table = table or {}
+    if not all(k in table and table[k][0] == v for k, v in zip(keys, values, strict=True)):
+        table = {}
+    return [str(disclosure.viewer_text(table, k, v)) for k, v in zip(keys, values, strict=True)]
 
 
 def _viewer_summaries(snapshot, partnership, table):

@@ -392,20 +392,10 @@ def viewer_table(partnership, today):
         try:
             statuses = suppress(values, constraints, unpublished=unpublished)
         except SuppressionError:
-            # Cannot happen without fixed cells; if it did, hide every count.
+            # Cannot happen without fixed cells; if it did, an empty table hides every
+            # count above 0 (``viewer_text``).
             logger.warning("agreement disclosure control failed; hiding every count")
-            hidden = set(unpublished)
-            statuses = {
-                key: (
-                    Status.PRIMARY
-                    if 0 < values[key] < DEFAULT_THRESHOLD
-                    else Status.SECONDARY
-                    if values[key]
-                    else Status.SHOWN
-                )
-                for key in values
-                if key not in hidden
-            }
+            statuses = {}
         with _cache_lock:
             _cache[digest] = statuses
             while len(_cache) > _CACHE_SIZE:
